@@ -1,0 +1,284 @@
+"""The app in headless Chromium with every request off 127.0.0.1 blocked.
+
+These tests start ``streamlit run app.py`` and drive Debian's Chromium through
+Playwright (never a browser that Playwright downloads). They skip when
+/usr/bin/chromium or the ``playwright`` package is missing. Screenshots are saved
+in each test's ``tmp_path``.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+import shapely
+from PIL import Image
+from shapely.ops import polylabel
+
+from geo import webmap
+from geo.display import display_layer
+
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="the playwright package is not installed (pip install playwright)"
+)
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.is_file():
+    pytest.skip(
+        f"{CHROMIUM} not found; install Debian's chromium package (apt-get install chromium)",
+        allow_module_level=True,
+    )
+
+REPO = Path(__file__).resolve().parents[1]
+BOUNDARIES = REPO.parent / "shared" / "data" / "boundaries" / "vietnam-3d-map"
+LAUNCH_ARGS = ["--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+SERVER_START_TIMEOUT = 60  # seconds
+BROWSER_TIMEOUT = 60_000  # milliseconds
+
+HANOI = "01"
+# Đà Nẵng and Khánh Hòa, whose polygons contain the Hoàng Sa and Trường Sa archipelagos.
+ARCHIPELAGO_PROVINCES = ["48", "56"]
+
+# The codes of the province layers that Leaflet has projected into the visible map
+# and therefore drawn. `_parts` is Leaflet 1.9's list of a path's clipped pixel rings.
+DRAWN_PROVINCE_CODES_JS = """
+(mapName) => {
+    const map = window[mapName];
+    if (!map || !window.L) return [];
+    const codes = new Set();
+    map.eachLayer((layer) => {
+        const code = layer.feature && layer.feature.properties && layer.feature.properties.code;
+        if (code && layer._renderer instanceof L.Canvas && layer._parts && layer._parts.length) {
+            codes.add(code);
+        }
+    });
+    return [...codes];
+}
+"""
+
+# The position of a point in the frame's viewport, as [x, y].
+POINT_IN_FRAME_JS = """
+([mapName, lat, lon]) => {
+    const map = window[mapName];
+    const point = map.latLngToContainerPoint([lat, lon]);
+    const box = map.getContainer().getBoundingClientRect();
+    return [box.left + point.x, box.top + point.y];
+}
+"""
+
+# The codes of the province layers that lie wholly inside the visible map.
+PROVINCES_IN_VIEW_JS = """
+([mapName, codes]) => {
+    const map = window[mapName];
+    const inView = [];
+    map.eachLayer((layer) => {
+        const code = layer.feature && layer.feature.properties && layer.feature.properties.code;
+        if (codes.includes(code) && map.getBounds().contains(layer.getBounds())) inView.push(code);
+    });
+    return inView.sort();
+}
+"""
+
+STANDALONE_MAP_NAME_JS = "() => Object.keys(window).find((name) => /^map_[0-9a-f]{32}$/.test(name)) || null"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def provinces():
+    return display_layer("province")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
+    """Poll Streamlit's health endpoint until it returns 200, the server exits or the timeout passes."""
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"streamlit exited with code {process.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError):
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"streamlit at {url} timed out: no health response within {SERVER_START_TIMEOUT} s:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="module", params=["", "dxmap"], ids=["root", "base-url-path"])
+def app_url(request, tmp_path_factory):
+    """Start ``streamlit run app.py`` on a free port of 127.0.0.1, yield the app's URL, then stop the server."""
+    port = free_port()
+    base_url_path = request.param
+    command = [
+        sys.executable, "-m", "streamlit", "run", "app.py",
+        "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
+    ]  # fmt: skip
+    if base_url_path:
+        command += ["--server.baseUrlPath", base_url_path]
+    url = f"http://127.0.0.1:{port}/{base_url_path + '/' if base_url_path else ''}"
+    log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
+    environment = dict(os.environ, DXMAP_BOUNDARIES_DIR=str(BOUNDARIES))
+
+    with log.open("w") as output:
+        process = subprocess.Popen(command, cwd=REPO, env=environment, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        wait_until_healthy(url, process, log)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+class OfflineContext:
+    """A browser context that aborts and records every request to a host other than 127.0.0.1 or a file:// URL."""
+
+    def __init__(self, browser, allowed_schemes=("http", "ws")):
+        self.blocked: list[str] = []
+        self.failed: list[str] = []
+        self.loaded: list[str] = []
+        self.allowed_schemes = allowed_schemes
+        self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        self.context.set_default_timeout(BROWSER_TIMEOUT)
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("response", self._record_response)
+
+    def _route(self, route) -> None:
+        url = urlparse(route.request.url)
+        local = url.scheme == "file" or (url.scheme in self.allowed_schemes and url.hostname == "127.0.0.1")
+        if local:
+            route.continue_()
+        else:
+            self.blocked.append(route.request.url)
+            route.abort()
+
+    def _record_response(self, response) -> None:
+        self.loaded.append(response.url)
+        if response.status >= 400:
+            self.failed.append(f"{response.status} {response.url}")
+
+    def fail(self, error: Exception) -> None:
+        """Fail the test with what the page could not load, the usual cause of a map that never draws."""
+        pytest.fail(f"{error}\nBlocked requests: {self.blocked}\nFailed responses: {self.failed}")
+
+
+def pixel(page, x: float, y: float) -> tuple[int, int, int]:
+    png = page.screenshot(clip={"x": x, "y": y, "width": 1, "height": 1})
+    return Image.open(io.BytesIO(png)).convert("RGB").getpixel((0, 0))
+
+
+def hex_rgb(color: str) -> tuple[int, int, int]:
+    return tuple(int(color[i : i + 2], 16) for i in (1, 3, 5))
+
+
+def interior_point(provinces, code: str) -> tuple[float, float]:
+    """Return (lat, lon) of the point of a province farthest from its border."""
+    geometry = provinces.set_index("code").geometry[code]
+    largest = max(shapely.get_parts(geometry), key=lambda part: part.area)
+    point = polylabel(largest, tolerance=1e-4)
+    return point.y, point.x
+
+
+def test_app_map_draws_offline(browser, app_url, provinces, tmp_path):
+    offline = OfflineContext(browser)
+    page = offline.page
+    hanoi_name = provinces.set_index("code").loc[HANOI, "name"]
+    lat, lon = interior_point(provinces, HANOI)
+
+    try:
+        page.goto(app_url)
+        iframe = page.wait_for_selector(MAP_IFRAME)
+        frame = iframe.content_frame()
+        frame.wait_for_function(f"({DRAWN_PROVINCE_CODES_JS})('map').length === 34")
+
+        x, y = frame.evaluate(POINT_IN_FRAME_JS, ["map", lat, lon])
+        box = iframe.bounding_box()
+        land = pixel(page, box["x"] + x, box["y"] + y)
+        page.mouse.move(box["x"] + x, box["y"] + y)
+        tooltip_text = frame.wait_for_selector(".leaflet-tooltip").inner_text().strip()
+        archipelagos_in_view = frame.evaluate(PROVINCES_IN_VIEW_JS, ["map", ARCHIPELAGO_PROVINCES])
+    except sync_api.TimeoutError as error:
+        offline.fail(error)
+    finally:
+        page.screenshot(path=tmp_path / "app-map.png")
+        offline.context.close()
+
+    assert tooltip_text == hanoi_name
+    assert land == hex_rgb(webmap.LAND_COLOR)
+    assert archipelagos_in_view == ARCHIPELAGO_PROVINCES
+    assert offline.blocked == []
+    assert offline.failed == []
+    app = urlparse(app_url)
+    leaflet_js = f"{app.scheme}://{app.netloc}{webmap.static_url(app.path)}/vendor/{webmap.LEAFLET_DIR}/leaflet.js"
+    assert leaflet_js in offline.loaded
+
+
+def test_map_html_draws_offline_from_file(browser, provinces, tmp_path):
+    m = webmap.base_map()
+    webmap.outline_layer(provinces).add_to(m)
+    webmap.province_layer(provinces).add_to(m)
+    html_file = tmp_path / "map.html"
+    html_file.write_text(webmap.map_html(m), encoding="utf-8")
+    offline = OfflineContext(browser, allowed_schemes=())
+
+    try:
+        offline.page.goto(html_file.as_uri())
+        map_name = offline.page.wait_for_function(STANDALONE_MAP_NAME_JS).json_value()
+        offline.page.wait_for_function(f"({DRAWN_PROVINCE_CODES_JS})({map_name!r}).length === 34")
+    except sync_api.TimeoutError as error:
+        offline.fail(error)
+    finally:
+        offline.page.screenshot(path=tmp_path / "standalone-map.png")
+        offline.context.close()
+
+    assert offline.blocked == []
+
+
+def test_app_download_is_standalone(browser, app_url, tmp_path):
+    offline = OfflineContext(browser)
+    page = offline.page
+
+    try:
+        page.goto(app_url)
+        page.wait_for_selector(MAP_IFRAME)
+        with page.expect_download() as download_info:
+            page.get_by_role("button", name="Tải bản đồ").click()
+        download = download_info.value
+        saved = tmp_path / download.suggested_filename
+        download.save_as(saved)
+    except sync_api.TimeoutError as error:
+        offline.fail(error)
+    finally:
+        offline.context.close()
+
+    page_html = saved.read_text(encoding="utf-8")
+    assert saved.name == "ban-do-chuyen-doi-so.html"
+    assert "<script src=" not in page_html
+    assert 'version="1.9.3"' in page_html
+    assert offline.blocked == []
