@@ -47,7 +47,7 @@ class CodeConflict:
 
 @dataclass
 class LevelReport:
-    """What reconciling one level (provinces or communes) found."""
+    """Result of reconciling one level (provinces or communes)."""
 
     level: str
     features: int = 0

@@ -1,4 +1,4 @@
-"""Where the boundary files come from: a verified download, or a local folder.
+"""Boundary file sources: a verified download, or a local folder.
 
 The default source is the public repository ``lamngockhuong/vietnam-3d-map`` (MIT
 licence) at a pinned commit. Files are downloaded on first use with pooch, checked

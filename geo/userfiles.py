@@ -37,7 +37,7 @@ VIETNAM_BOUNDS = (100.0, 5.0, 120.0, 25.0)
 
 @dataclass
 class DetectedFields:
-    """Which columns were used, and whether each was detected or named by the user."""
+    """The level and columns used to read a user file, and its original CRS."""
 
     level: str
     name_field: str
@@ -76,11 +76,11 @@ def read_user_file(
     ------
     BoundaryError
         If the file cannot be read, has no polygons, has no usable CRS, or no
-        column holds unit names.
+        column contains unit names.
     """
     path = Path(path)
     frame = _read_any(path, layer)
-    frame = _to_wgs84(frame, path, crs)
+    frame, source_crs = _to_wgs84(frame, path, crs)
     frame = _valid_polygons(frame, path)
 
     level, name_field = _pick_name_field(frame, path, level, name_field)
@@ -90,7 +90,7 @@ def read_user_file(
 
     _check_fields(frame, path, [name_field, code_field, province_field])
     features = _to_source_columns(frame, level, name_field, code_field, province_field)
-    return features, DetectedFields(level, name_field, code_field, province_field, str(frame.crs))
+    return features, DetectedFields(level, name_field, code_field, province_field, source_crs)
 
 
 def _read_any(path: Path, layer: str | None) -> gpd.GeoDataFrame:
@@ -130,15 +130,17 @@ def _polygon_layers(path: Path) -> list[str]:
     return polygonal[:1]
 
 
-def _to_wgs84(frame: gpd.GeoDataFrame, path: Path, crs: str | None) -> gpd.GeoDataFrame:
+def _to_wgs84(frame: gpd.GeoDataFrame, path: Path, crs: str | None) -> tuple[gpd.GeoDataFrame, str]:
+    """Reproject to WGS 84 and return the frame with the name of the CRS it was read in."""
     if crs:
         frame = frame.set_crs(crs, allow_override=True)
     elif frame.crs is None or (frame.crs.is_geographic and not _looks_like_degrees(frame)):
         # GeoJSON has no CRS of its own, so GDAL declares WGS 84 even for projected numbers.
         frame = _assume_wgs84(frame, path)
+    source_crs = frame.crs.to_string()
     frame = frame.to_crs("EPSG:4326")
     _check_inside_vietnam(frame, path)
-    return frame
+    return frame, source_crs
 
 
 def _looks_like_degrees(frame: gpd.GeoDataFrame) -> bool:

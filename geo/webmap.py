@@ -37,6 +37,8 @@ from branca.element import Element, MacroElement
 from folium.map import FitBounds
 from folium.template import Template
 
+from geo.sources import ATTRIBUTION as BOUNDARY_ATTRIBUTION
+
 log = logging.getLogger(__name__)
 
 # South-west and north-east corners (lat, lon) of the mainland and of the
@@ -197,7 +199,7 @@ def base_map(*, static_url: str = "/app/static", tiles=None, attr: str | None = 
     _use_local_libraries(m, static_url)
 
     m.get_root().header.add_child(Element(_MAP_CSS), name="dxmap_css")
-    _AttributionPrefix("Leaflet").add_to(m)
+    _AttributionPrefix(f"Leaflet | {BOUNDARY_ATTRIBUTION}").add_to(m)
     for text, location, css_class in _SEA_LABELS:
         _Label(text, location, css_class).add_to(m)
 
@@ -242,10 +244,10 @@ class _Label(MacroElement):
     """Text at a fixed place on the map that takes no mouse events.
 
     folium's ``Marker(icon=DivIcon(...))`` first adds the marker with Leaflet's
-    default icon and then swaps the icon. That default icon requests
-    ``marker-icon.png`` from a path that Leaflet guesses before streamlit-folium
-    has loaded leaflet.css, which fails with a 404. This label is created with its
-    div icon from the start.
+    default icon and then swaps the icon. streamlit-folium adds leaflet.css
+    without waiting for it to load, so Leaflet guesses the icon's folder wrongly
+    (without ``images/``) and ``marker-icon.png`` fails with a 404. This label is
+    created with its div icon from the start.
     """
 
     _template = Template(
@@ -278,7 +280,7 @@ def outline_layer(units: gpd.GeoDataFrame) -> folium.GeoJson:
     At the zoom that shows the whole country, most islands of Hoàng Sa and
     Trường Sa are one or two pixels wide, and the white border of the layer above
     covers their fill. This outline is wider than that border, so it shows as a
-    thin coastline and as a dark dot for each small island. Inland borders stay
+    thin coastline and as a dark ring or dot for each small island. Inland borders stay
     white because the fills above cover the outline there. Add it to the map
     before the layer it outlines. It takes no mouse events.
     """

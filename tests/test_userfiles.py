@@ -74,7 +74,7 @@ def test_zipped_shapefile_in_vn2000(provinces, tmp_path):
     features, detected = read_user_file(archive, level="province")
     matched, report = reconcile(features, "province")
 
-    assert "3405" not in detected.crs and "4326" in detected.crs
+    assert detected.crs == "EPSG:3405"
     assert report.matched == 34
     hanoi = matched.set_index("code").geometry["01"]
     original = provinces.set_index("code").geometry["01"]

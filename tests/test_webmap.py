@@ -236,3 +236,10 @@ def test_map_html_inlines_libraries(provinces):
 def test_map_html_rejects_cdn_map():
     with pytest.raises(RuntimeError, match="Cannot inline link 'bootstrap'"):
         webmap.map_html(folium.Map())
+
+
+def test_attribution_credits_boundary_source():
+    rendered = webmap.base_map().get_root().render()
+
+    assert "vietnam-3d-map" in rendered
+    assert "MIT" in rendered
