@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from geo import units
+from geo.errors import BoundaryError
 from geo.layout import read_communes, read_provinces
 from geo.reconcile import reconcile
 from geo.sources import open_source
@@ -38,6 +39,11 @@ def check_source(source: str | Path | None = None, level: str | None = None, **u
     """
     if source is not None and Path(source).is_file():
         return _check_user_file(Path(source), level, user_fields)
+    if source is not None and not Path(source).exists():
+        raise BoundaryError(
+            f"Không tìm thấy tệp hoặc thư mục {source}. Hãy kiểm tra đường dẫn --source.",
+            f"File or folder not found: {source}. Check the --source path.",
+        )
 
     boundary_source = open_source(source)
     report: dict = {"source": boundary_source.location, "source_kind": boundary_source.kind}

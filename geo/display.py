@@ -78,8 +78,12 @@ def display_layer(
     cache_path = _cache_path(spec_name, province, source.fingerprint(files))
 
     if cache_path.is_file():
-        log.info("Display layer %s/%s: cache hit %s", level, province or "all", cache_path)
-        return gpd.read_parquet(cache_path)
+        try:
+            layer = gpd.read_parquet(cache_path)
+            log.info("Display layer %s/%s: cache hit %s", level, province or "all", cache_path)
+            return layer
+        except (OSError, ValueError) as error:  # pyarrow's ArrowInvalid is a ValueError
+            log.warning("Rebuilding unreadable cached layer %s: %s", cache_path, error)
 
     log.info("Display layer %s/%s: building, cache miss", level, province or "all")
     layer = build_layer(source, spec_name, provinces)
@@ -175,7 +179,10 @@ def _cache_path(spec_name: str, province: str | None, fingerprint: str) -> Path:
 
 def _write_atomically(layer: gpd.GeoDataFrame, path: Path) -> None:
     """Write to a temporary file first, so a crash never leaves a half-written cache."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(f".{os.getpid()}.tmp")
-    layer.to_parquet(temporary)
-    os.replace(temporary, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        layer.to_parquet(temporary)
+        os.replace(temporary, path)
+    except OSError as error:
+        log.warning("Display layer not cached, %s is not writable: %s (fix %s)", path.parent, error, CACHE_DIR)

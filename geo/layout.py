@@ -100,10 +100,10 @@ def _load_json(path: Path) -> dict:
         ) from error
 
 
-def _units_to_frame(units: list[dict], province_code: str | None, repaired: list[str]) -> list[dict]:
+def _units_to_frame(units: list[dict], province_code: str | None, repaired: list[str], path: Path) -> list[dict]:
     rows = []
-    for unit in units:
-        geometry, was_repaired = rings_to_geometry(unit.get("polygons") or [])
+    for position, unit in enumerate(units):
+        geometry, was_repaired = _unit_geometry(unit, position, path)
         if was_repaired:
             repaired.append(str(unit.get("id")))
         rows.append(
@@ -118,6 +118,18 @@ def _units_to_frame(units: list[dict], province_code: str | None, repaired: list
     return rows
 
 
+def _unit_geometry(unit, position: int, path: Path) -> tuple[shapely.Geometry, bool]:
+    try:
+        return rings_to_geometry(unit.get("polygons") or [])
+    except (AttributeError, TypeError, ValueError, shapely.errors.GEOSException) as error:
+        raise BoundaryError(
+            f"Đơn vị thứ {position + 1} trong tệp {path} có dữ liệu \"polygons\" không hợp lệ: {error}. "
+            "Hãy tải lại tệp gốc.",
+            f"Unit number {position + 1} in {path} has invalid \"polygons\": {error}. "
+            "Download the original file again.",
+        ) from error
+
+
 def _frame(rows: list[dict]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(rows, columns=SOURCE_COLUMNS, geometry="geometry", crs="EPSG:4326")
 
@@ -128,7 +140,7 @@ def read_provinces(source: BoundarySource) -> LayoutRead:
     document = _load_json(path)
 
     repaired: list[str] = []
-    rows = _units_to_frame(_list_field(document, "provinces", path), None, repaired)
+    rows = _units_to_frame(_list_field(document, "provinces", path), None, repaired, path)
     for row in rows:
         row["source_province_code"] = row["source_code"]
     return LayoutRead(_frame(rows), repaired, [PROVINCES_FILE])
@@ -144,7 +156,7 @@ def read_communes(source: BoundarySource, province_codes: list[str]) -> LayoutRe
         path = source.path(name)
         document = _load_json(path)
         file_code = str(document.get("provinceId", code))
-        rows.extend(_units_to_frame(_list_field(document, "wards", path), file_code, repaired))
+        rows.extend(_units_to_frame(_list_field(document, "wards", path), file_code, repaired, path))
         files.append(name)
     return LayoutRead(_frame(rows), repaired, files)
 

@@ -21,6 +21,8 @@ from geo.names import (
     has_diacritics,
     lookup_levels,
     name_key,
+    spaced_invisibles,
+    strip_district_prefix,
     strip_prefixes,
 )
 from geo.units import communes, province_code, provinces
@@ -30,6 +32,13 @@ __all__ = ["Candidate", "Match", "match_commune", "match_province", "split_unit_
 MAX_CANDIDATES = 5
 # Minimum difflib ratio for an official name to be offered as a close candidate.
 MIN_CANDIDATE_SCORE = 0.6
+# Maximum length of a name, after stripping surrounding spaces. The longest official
+# name is well under 100 characters, so a longer text is not a unit name.
+MAX_NAME_LENGTH = 200
+
+# Values of `Match.reason`.
+_TOO_LONG = "too long"
+_DISTRICT = "district"
 
 _STATUSES = ("matched", "former", "ambiguous", "unknown")
 _LANGUAGES = ("vi", "en")
@@ -62,6 +71,10 @@ class Match:
     - "ambiguous": several units have the name. ``candidates`` lists them.
     - "unknown": no unit has the name. ``candidates`` are the closest official
       names, possibly none.
+
+    ``reason`` is set for two kinds of "unknown" name: "too long" for a name of more
+    than `MAX_NAME_LENGTH` characters, and "district" for a commune query that starts
+    with a pre-2025 district-level type such as "Quận" or "Thành phố".
     """
 
     query: str
@@ -70,6 +83,7 @@ class Match:
     name: str | None
     candidates: tuple[Candidate, ...]
     former_name: str | None = None
+    reason: str | None = None
 
     def __post_init__(self) -> None:
         if self.status not in _STATUSES:
@@ -98,6 +112,14 @@ class Match:
         if not query:
             return "The unit name is empty." if english else "Tên đơn vị hành chính bị để trống."
         listed = ", ".join(candidate.name for candidate in self.candidates)
+
+        if self.reason == _TOO_LONG:
+            if english:
+                return f"The unit name is too long: {len(query)} characters, maximum {MAX_NAME_LENGTH}."
+            return f"Tên đơn vị quá dài: {len(query)} ký tự, tối đa {MAX_NAME_LENGTH}."
+
+        if self.reason == _DISTRICT:
+            return _district_message(query, listed, english)
 
         if self.status == "matched":
             if english:
@@ -145,6 +167,22 @@ def _former_message(former_name: str | None, code: str | None, english: bool) ->
         return f"{former_name} is a former province, merged into {place} on 1 July 2025."
     place = f"thành phố {short_name}" if city else f"tỉnh {short_name}"
     return f"{former_name}: tỉnh cũ, đã hợp nhất vào {place} từ ngày 01/07/2025."
+
+
+def _district_message(query: str, listed: str, english: bool) -> str:
+    if english:
+        message = (
+            f"“{query}” looks like a pre-2025 district-level unit (quận, huyện, thị xã or "
+            f"provincial city), and these no longer exist since 1 July 2025. "
+            f"Give the commune (xã or phường) name."
+        )
+        return f"{message} Communes with this name: {listed}." if listed else message
+    message = (
+        f"“{query}” có vẻ là đơn vị cấp huyện trước năm 2025 (quận, huyện, thị xã hoặc "
+        f"thành phố thuộc tỉnh), cấp này không còn từ ngày 01/07/2025. "
+        f"Hãy ghi tên xã, phường."
+    )
+    return f"{message} Xã, phường có tên này: {listed}." if listed else message
 
 
 def _ambiguity_hint(candidates: tuple[Candidate, ...], english: bool) -> str:
@@ -245,8 +283,21 @@ def _check_text(value: object, parameter: str) -> None:
 
 
 def _readings(text: str) -> set[tuple[str | None, str]]:
-    """Return the ways to read a name: with prefixes typed without diacritics, and without."""
-    return {strip_prefixes(text), strip_prefixes(text, fold=False)}
+    """Return the ways to read a name.
+
+    Prefixes are read both with and without folding diacritics, and invisible
+    characters both as nothing and as a space ("Hà\u200bNội").
+    """
+    readings = set()
+    for variant in {text, spaced_invisibles(text)}:
+        readings |= {strip_prefixes(variant), strip_prefixes(variant, fold=False)}
+    return readings
+
+
+def _too_long(name: str) -> Match | None:
+    if len(name.strip()) > MAX_NAME_LENGTH:
+        return Match(name, "unknown", None, None, (), reason=_TOO_LONG)
+    return None
 
 
 def _closest(text: str, keys: Iterable[tuple[str, str, str]]) -> list[tuple[str, float]]:
@@ -318,6 +369,10 @@ def match_province(name: str) -> Match:
     ('former', '79')
     """
     _check_text(name, "name")
+    too_long = _too_long(name)
+    if too_long is not None:
+        return too_long
+
     found = _find_province(name)
     if found is not None:
         return found
@@ -357,7 +412,10 @@ def _match_former(name: str, texts: set[str], level: str) -> Match | None:
 
     row = rows.iloc[0]
     code = row["province_code"]
-    return Match(name, "former", code, _official_names()[code], (), row["former_name"])
+    official_name = _official_names()[code]
+    # The new province is also a candidate, so that reports built from candidates show its code.
+    candidates = (Candidate(code, official_name, 1.0),)
+    return Match(name, "former", code, official_name, candidates, row["former_name"])
 
 
 def _resolve_province(province: str) -> str:
@@ -383,6 +441,11 @@ def _resolve_province(province: str) -> str:
 # A comma, or a dash with or without spaces around it.
 _SEPARATOR = re.compile(r"\s*,\s*|\s*[-‐‑‒–—―−]\s*")
 
+# Maximum length of a province part such as "Ủy ban nhân dân Thành phố Hồ Chí Minh".
+# Longer texts after a separator are not tried as provinces, which keeps splitting
+# a text with many dashes linear instead of quadratic.
+_MAX_PROVINCE_PART_LENGTH = 60
+
 # Pre-2025 district types, by `ascii_key` and followed by a space.
 _DISTRICT_PREFIXES = tuple(ascii_key(word) + " " for word in ("huyện", "quận", "thị xã", "thành phố", "tp"))
 
@@ -400,7 +463,9 @@ def _is_province_part(text: str) -> bool:
 
 
 def _is_district_part(text: str) -> bool:
-    return ascii_key(text).startswith(_DISTRICT_PREFIXES)
+    # The longest prefix, "thành phố ", has 10 characters, so the key of a short head
+    # is enough and a long text costs no more than a short one.
+    return ascii_key(text[:16] + " ").startswith(_DISTRICT_PREFIXES)
 
 
 def _drop_districts(text: str) -> str:
@@ -415,6 +480,8 @@ def _split_at_separator(text: str) -> tuple[str, str] | None:
     """Split "Xã X - tỉnh Y" at the last separator that a province follows, if any."""
     for separator in reversed(list(_SEPARATOR.finditer(text))):
         left, right = text[: separator.start()], text[separator.end():]
+        if len(right) > _MAX_PROVINCE_PART_LENGTH:
+            break
         if left and right and _is_province_part(right):
             return _drop_districts(left), right
     return None
@@ -487,6 +554,11 @@ def match_commune(name: str, province: str | None = None) -> Match:
         `match_province` accepts, former names included. It takes precedence over a
         province named in ``name``.
 
+    A commune part that starts with a pre-2025 district-level type ("Thành phố Thủ
+    Đức", "TP Thủ Dầu Một", "Quận 1", "Huyện Củ Chi", "Thị xã Bến Cát") is "unknown"
+    with ``reason`` "district", because such a unit was split into several of
+    today's communes. Its candidates are the communes that have the rest of the name.
+
     Returns
     -------
     Match
@@ -506,6 +578,10 @@ def match_commune(name: str, province: str | None = None) -> Match:
     '30949'
     """
     _check_text(name, "name")
+    too_long = _too_long(name)
+    if too_long is not None:
+        return too_long
+
     # A text without a separator is read as a commune name even when a province has
     # that name too, as "Phú Thọ" and "Quảng Ninh" are also communes.
     commune_text, province_part = _split_at_separator(" ".join(name.split())) or (name, "")
@@ -519,7 +595,24 @@ def match_commune(name: str, province: str | None = None) -> Match:
             return _unknown_commune(name, commune_text, None)
         scope = province_match.code
 
-    return _match_in_scope(name, commune_text, scope)
+    district, rest = strip_district_prefix(commune_text)
+    if district is not None:
+        return _district_match(_match_in_scope(name, rest, scope))
+
+    match = _match_in_scope(name, commune_text, scope)
+    # "Thành phố" and "TP" are read with folded diacritics only when the text has
+    # none, the same rule as `lookup_levels`. No commune name starts with "Thanh pho".
+    if strip_prefixes(commune_text, fold=not has_diacritics(commune_text))[0] == "thành phố":
+        return _district_match(match)
+    return match
+
+
+def _district_match(match: Match) -> Match:
+    """Turn the match of a district-level name into "unknown", keeping its communes as candidates."""
+    candidates = match.candidates
+    if match.status == "matched":
+        candidates = _commune_candidates([(match.code, 1.0)])
+    return Match(match.query, "unknown", None, None, candidates, reason=_DISTRICT)
 
 
 def _match_in_scope(query: str, text: str, scope: str | None) -> Match:

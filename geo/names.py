@@ -25,6 +25,8 @@ __all__ = [
     "has_diacritics",
     "lookup_levels",
     "name_key",
+    "spaced_invisibles",
+    "strip_district_prefix",
     "strip_prefixes",
 ]
 
@@ -152,11 +154,28 @@ _LEADING_SEPARATORS = " .:,;" + _DASHES
 _INVISIBLE_TABLE = str.maketrans(dict.fromkeys(_INVISIBLE))
 
 
+_INVISIBLE_AS_SPACE = str.maketrans(dict.fromkeys(_INVISIBLE, " "))
+
+# Punctuation around a whole name, as in "Hà Nội.", "(Hà Nội)" or "“Hà Nội”". A
+# trailing "*" often marks a footnote in a table.
+_SURROUNDING_PUNCTUATION = " .,;:()[]\"“”"
+
+
 def _clean(text: str) -> str:
     if not isinstance(text, str):
         raise TypeError(f"A unit name must be a str, got {type(text).__name__}: {text!r}")
     text = text.translate(_INVISIBLE_TABLE)
-    return " ".join(unicodedata.normalize("NFC", text).split())
+    text = " ".join(unicodedata.normalize("NFC", text).split())
+    return text.strip(_SURROUNDING_PUNCTUATION).rstrip("*").strip(_SURROUNDING_PUNCTUATION)
+
+
+def spaced_invisibles(text: str) -> str:
+    """Replace each invisible character (zero-width space or joiner, soft hyphen, BOM) with a space.
+
+    The other functions here delete these characters, which joins "Hà\u200bNội" into
+    one word. A caller that matches names should try both readings.
+    """
+    return text.translate(_INVISIBLE_AS_SPACE)
 
 
 def _phrase_keys(phrase: str) -> tuple[int, str, str]:
@@ -214,6 +233,33 @@ def _strip_english_suffix(text: str) -> str:
     if len(words) > 1 and _head_keys(words[-1])[1] in _ENGLISH_SUFFIXES:
         return " ".join(words[:-1]).rstrip(_LEADING_SEPARATORS)
     return text
+
+
+# Pre-2025 district types other than "Thành phố", with whether a spelling without
+# diacritics is also recognised. "Quan" is not, because commune names such as
+# "Quan Sơn" and "Quản Bạ" start with it.
+_DISTRICT_PHRASES = (("Quận", False), ("Huyện", True), ("Thị xã", True))
+_DISTRICT_KEYS = [(_phrase_keys(phrase), phrase.lower(), foldable) for phrase, foldable in _DISTRICT_PHRASES]
+
+
+def strip_district_prefix(text: str) -> tuple[str | None, str]:
+    """Split a pre-2025 district type ("quận", "huyện", "thị xã") off the front of a name.
+
+    A leading "UBND" is skipped. "Thành phố" is not covered here because it also
+    names provinces, see `strip_prefixes`.
+
+    Returns
+    -------
+    tuple of (str or None, str)
+        The district type and the rest of the name, or None and the name without a
+        leading "UBND" when it does not start with a district type.
+    """
+    text = _strip_committee(_clean(text), fold=True)
+    for phrase_keys, division, foldable in _DISTRICT_KEYS:
+        rest = _strip_phrase(text, phrase_keys, foldable)
+        if rest is not None:
+            return division, rest
+    return None, text
 
 
 def strip_prefixes(text: str, *, fold: bool = True) -> tuple[str | None, str]:

@@ -79,10 +79,14 @@ def _match_feature(level: str, name: str, unit_type: str, province_code: str | N
     return match_commune(query, province=province_code)
 
 
-def _resolve_by_code(match: Match, source_code: str, official: pd.DataFrame) -> str | None:
+def _resolve_by_code(match: Match, source_code: str, official: pd.DataFrame, level: str) -> str | None:
     """Return the source code when it settles an ambiguous or near-miss name, else None."""
     if source_code not in official.index:
         return None
+    if match.status == "ambiguous" and level == "commune":
+        # The candidates list is cut short, so ask again within the code's own province.
+        within = match_commune(match.query, province=official.at[source_code, "province_code"])
+        return source_code if within.status == "matched" and within.code == source_code else None
     if match.status == "ambiguous":
         return source_code if source_code in {c.code for c in match.candidates} else None
     if match.status == "unknown":
@@ -117,7 +121,7 @@ def reconcile(features: gpd.GeoDataFrame, level: str) -> tuple[gpd.GeoDataFrame,
     for feature in features.itertuples(index=False):
         code = _assign_code(feature, level, width, official, report)
         if code is not None:
-            rows.append((code, feature.geometry))
+            rows.append((code, feature))
 
     matched = _matched_frame(rows, level, official, report)
     report.matched = len(matched)
@@ -133,7 +137,7 @@ def _assign_code(feature, level: str, width: int, official: pd.DataFrame, report
     province_code = feature.source_province_code if level == "commune" else None
     match = _match_feature(level, feature.source_name, feature.source_type, province_code)
 
-    code = match.code if match.status == "matched" else _resolve_by_code(match, source_code, official)
+    code = match.code if match.status == "matched" else _resolve_by_code(match, source_code, official, level)
     if code is None:
         report.unmatched.append(
             Unmatched(source_code, feature.source_name, province_code, match.message("en"), _candidates(match))
@@ -142,7 +146,7 @@ def _assign_code(feature, level: str, width: int, official: pd.DataFrame, report
 
     if match.status != "matched":
         report.matched_by_code.append({"source_name": feature.source_name, "official_code": code})
-    if source_code != code:
+    if source_code and source_code != code:
         belongs_to = official.at[source_code, "name"] if source_code in official.index else None
         report.code_conflicts.append(
             CodeConflict(source_code, feature.source_name, code, official.at[code, "name"], belongs_to)
@@ -154,14 +158,13 @@ def _matched_frame(rows: list, level: str, official: pd.DataFrame, report: Level
     """Build the matched frame; a second feature for the same unit is reported, not kept."""
     seen: set[str] = set()
     kept = []
-    for code, geometry in rows:
+    for code, feature in rows:
         if code in seen:
-            report.unmatched.append(
-                Unmatched(code, official.at[code, "name"], None, "duplicate feature for the same official unit")
-            )
+            reason = f"duplicate feature for the same official unit {official.at[code, 'name']} ({code})"
+            report.unmatched.append(Unmatched(feature.source_code, feature.source_name, None, reason))
             continue
         seen.add(code)
-        kept.append({"code": code, "geometry": geometry})
+        kept.append({"code": code, "geometry": feature.geometry})
 
     frame = gpd.GeoDataFrame(kept, columns=["code", "geometry"], geometry="geometry", crs="EPSG:4326")
     frame["name"] = frame["code"].map(official["name"])

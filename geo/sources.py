@@ -85,6 +85,13 @@ class BoundarySource:
         try:
             local = Path(fetcher.fetch(name))
         except ValueError as error:
+            if "hash" not in str(error).lower():
+                raise BoundaryError(
+                    f"Không tải được tệp ranh giới {name} từ {self.location}: {error}. "
+                    f"Hãy sửa {BOUNDARIES_URL} thành một địa chỉ http:// hoặc https://.",
+                    f"Could not download boundary file {name} from {self.location}: {error}. "
+                    f"Fix {BOUNDARIES_URL} to an http:// or https:// address.",
+                ) from error
             raise BoundaryError(
                 f"Tệp ranh giới {name} tải từ {self.location} bị hỏng hoặc đã bị thay đổi: "
                 f"mã SHA-256 không khớp ({error}). Tệp hỏng đã bị xóa khỏi bộ nhớ đệm. "
@@ -93,14 +100,21 @@ class BoundarySource:
                 f"SHA-256 mismatch ({error}). The bad file was removed from the cache. "
                 f"Retry, or set {BOUNDARIES_DIR} to a folder holding the right files.",
             ) from error
-        except requests.RequestException as error:
+        except (requests.RequestException, ConnectionError) as error:
             raise BoundaryError(
                 f"Không tải được tệp ranh giới {name} từ {self.location}: {error}. "
-                f"Trên mạng nội bộ không có Internet, hãy đặt {BOUNDARIES_DIR} trỏ tới "
-                "thư mục chứa các tệp ranh giới.",
+                f"Hãy kiểm tra {BOUNDARIES_URL}; trên mạng nội bộ không có Internet, hãy đặt "
+                f"{BOUNDARIES_DIR} trỏ tới thư mục chứa các tệp ranh giới.",
                 f"Could not download boundary file {name} from {self.location}: {error}. "
-                f"On a network without Internet access, set {BOUNDARIES_DIR} to a folder "
-                "holding the boundary files.",
+                f"Check {BOUNDARIES_URL}; on a network without Internet access, set {BOUNDARIES_DIR} "
+                "to a folder holding the boundary files.",
+            ) from error
+        except OSError as error:
+            raise BoundaryError(
+                f"Không ghi được tệp ranh giới {name} vào bộ nhớ đệm {self.root}: {error}. "
+                f"Hãy sửa {CACHE_DIR} thành một thư mục ghi được.",
+                f"Could not write boundary file {name} to the cache {self.root}: {error}. "
+                f"Fix {CACHE_DIR} to a writable folder.",
             ) from error
         self.verified.add(name)
         self.digests[name] = registry()[name].removeprefix("sha256:")
@@ -184,7 +198,14 @@ def open_source(folder: str | Path | None = None) -> BoundarySource:
         log.info("Boundary source: folder %s", root)
         return BoundarySource(kind="folder", location=str(root), root=root)
 
-    base_url = get_setting(BOUNDARIES_URL) or DEFAULT_BASE_URL
+    base_url = (get_setting(BOUNDARIES_URL) or DEFAULT_BASE_URL).strip()
+    if not base_url.startswith(("http://", "https://")):
+        raise BoundaryError(
+            f"{BOUNDARIES_URL} = \"{base_url}\" không phải địa chỉ http:// hoặc https://. "
+            f"Hãy sửa địa chỉ, hoặc dùng {BOUNDARIES_DIR} cho một thư mục trên máy.",
+            f"{BOUNDARIES_URL} = \"{base_url}\" is not an http:// or https:// address. "
+            f"Fix the address, or use {BOUNDARIES_DIR} for a local folder.",
+        )
     if not base_url.endswith("/"):
         base_url += "/"
     root = default_cache_dir()

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import logging
 import warnings
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import pyogrio
+import pyproj
 import shapely
 
 from geo import units
@@ -80,15 +82,14 @@ def read_user_file(
     """
     path = Path(path)
     frame = _read_any(path, layer)
+    _check_fields(frame, path, [name_field, code_field, province_field])
     frame, source_crs = _to_wgs84(frame, path, crs)
     frame = _valid_polygons(frame, path)
 
-    level, name_field = _pick_name_field(frame, path, level, name_field)
-    code_field = code_field or _pick_code_field(frame, level)
-    if level == "commune":
-        province_field = province_field or _pick_province_field(frame, name_field)
+    level, name_field, province_field = _pick_name_field(frame, path, level, name_field, province_field)
+    code_field = code_field or _pick_code_field(frame, level, name_field, province_field)
+    frame = _merge_parts(frame, path, [name_field, code_field, province_field])
 
-    _check_fields(frame, path, [name_field, code_field, province_field])
     features = _to_source_columns(frame, level, name_field, code_field, province_field)
     return features, DetectedFields(level, name_field, code_field, province_field, source_crs)
 
@@ -105,8 +106,12 @@ def _read_any(path: Path, layer: str | None) -> gpd.GeoDataFrame:
         raise BoundaryError(f"Không tìm thấy tệp {path}.", f"File not found: {path}.")
 
     try:
-        layers = [layer] if layer else _polygon_layers(path)
-        frames = [gpd.read_file(path, layer=name, engine="pyogrio") for name in layers]
+        if suffix == ".zip":
+            dataset, has_codepage = _zip_member(path)
+        else:
+            dataset, has_codepage = str(path), path.with_suffix(".cpg").is_file()
+        layers = [layer] if layer else _polygon_layers(dataset, suffix)
+        frames = [_read_layer(dataset, name, has_codepage) for name in layers]
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as error:
         raise BoundaryError(
             f"Không đọc được tệp ranh giới {path}: {error}. Hãy kiểm tra tệp có đúng định dạng "
@@ -114,26 +119,70 @@ def _read_any(path: Path, layer: str | None) -> gpd.GeoDataFrame:
             f"Could not read boundary file {path}: {error}. Check that it is a valid "
             f"{SUPPORTED_SUFFIXES[suffix]} file.",
         ) from error
-    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    if frame.empty:
+        raise BoundaryError(
+            f"Tệp {path.name} không có đối tượng nào. Hãy kiểm tra đã xuất đúng lớp dữ liệu.",
+            f"{path.name} contains no features. Check that the right layer was exported.",
+        )
+    return frame
 
 
-def _polygon_layers(path: Path) -> list[str]:
+def _zip_member(path: Path) -> tuple[str, bool]:
+    """Return the GDAL path of the boundary file inside a zip, at any folder depth.
+
+    Also return whether a Shapefile there has a .cpg file naming its encoding.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.namelist()
+    except zipfile.BadZipFile as error:
+        raise ValueError(f"not a valid zip archive ({error})") from error
+
+    readable = [m for m in members if Path(m).suffix.lower() in (".shp", ".geojson", ".json", ".gpkg", ".kml")]
+    if not readable:
+        raise ValueError(f"the archive contains no .shp, .geojson, .gpkg or .kml file (members: {members[:10]})")
+    member = readable[0]
+    lowered = {m.lower() for m in members}
+    stem = member[:-4].lower()
+    if member.lower().endswith(".shp") and f"{stem}.dbf" not in lowered:
+        raise ValueError(f"{member} has no .dbf file beside it, so its attributes (names, codes) are missing")
+    return f"/vsizip/{path}/{member}", f"{stem}.cpg" in lowered
+
+
+def _read_layer(dataset: str, layer: str, has_codepage: bool) -> gpd.GeoDataFrame:
+    """Read one layer; a Shapefile without a .cpg is tried as UTF-8 before GDAL's Latin-1."""
+    if dataset.lower().endswith(".shp") and not has_codepage:
+        try:
+            return gpd.read_file(dataset, layer=layer, engine="pyogrio", encoding="utf-8")
+        except (UnicodeDecodeError, pyogrio.errors.DataSourceError) as error:
+            log.warning("%s is not UTF-8 (%s); reading it with GDAL's default encoding", dataset, error)
+    return gpd.read_file(dataset, layer=layer, engine="pyogrio")
+
+
+def _polygon_layers(dataset: str, suffix: str) -> list[str]:
     """Return the layers to read: every polygon layer of a KML, else the first polygon layer."""
-    listed = pyogrio.list_layers(path)
+    listed = pyogrio.list_layers(dataset)
     polygonal = [str(name) for name, kind in listed if kind is None or "Polygon" in str(kind)]
     if not polygonal:
         polygonal = [str(name) for name, _ in listed]
-    if path.suffix.lower() in (".kml", ".kmz"):
+    if suffix in (".kml", ".kmz"):
         return polygonal
     if len(polygonal) > 1:
-        log.warning("%s has layers %s; reading %s (name another with layer=)", path, polygonal, polygonal[0])
+        log.warning("%s has layers %s; reading %s (choose another with --layer)", dataset, polygonal, polygonal[0])
     return polygonal[:1]
 
 
 def _to_wgs84(frame: gpd.GeoDataFrame, path: Path, crs: str | None) -> tuple[gpd.GeoDataFrame, str]:
     """Reproject to WGS 84 and return the frame with the name of the CRS it was read in."""
     if crs:
-        frame = frame.set_crs(crs, allow_override=True)
+        try:
+            frame = frame.set_crs(crs, allow_override=True)
+        except pyproj.exceptions.CRSError as error:
+            raise BoundaryError(
+                f"Hệ tọa độ (CRS) \"{crs}\" không hợp lệ: {error}. Hãy ghi dạng EPSG:<mã>, ví dụ EPSG:3405.",
+                f"Invalid CRS \"{crs}\": {error}. Write it as EPSG:<code>, e.g. EPSG:3405.",
+            ) from error
     elif frame.crs is None or (frame.crs.is_geographic and not _looks_like_degrees(frame)):
         # GeoJSON has no CRS of its own, so GDAL declares WGS 84 even for projected numbers.
         frame = _assume_wgs84(frame, path)
@@ -177,8 +226,12 @@ def _check_inside_vietnam(frame: gpd.GeoDataFrame, path: Path) -> None:
 
 
 def _valid_polygons(frame: gpd.GeoDataFrame, path: Path) -> gpd.GeoDataFrame:
+    read = len(frame)
     frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty].copy()
     frame = frame[frame.geom_type.isin(["Polygon", "MultiPolygon", "GeometryCollection"])]
+    if 0 < len(frame) < read:
+        warnings.warn(f"{path.name}: {read - len(frame)} of {read} rows have no polygon geometry "
+                      "(empty, points or lines) and were skipped.", stacklevel=4)
     if frame.empty:
         raise BoundaryError(
             f"Tệp {path.name} không có vùng (polygon) nào. Bản đồ cần ranh giới dạng vùng, không phải điểm hay đường.",
@@ -200,54 +253,99 @@ def _text_columns(frame: gpd.GeoDataFrame) -> list[str]:
 
 
 def _match_share(values: pd.Series, matcher) -> float:
-    sample = values.dropna().astype(str).head(200)
+    sample = values.dropna().astype(str).drop_duplicates().head(200)
     if sample.empty:
         return 0.0
-    return sum(matcher(value).status in ("matched", "former") for value in sample) / len(sample)
+    # An ambiguous name is still a unit name: the province column settles it later.
+    return sum(matcher(value).status in ("matched", "former", "ambiguous") for value in sample) / len(sample)
 
 
-def _pick_name_field(frame, path: Path, level: str | None, name_field: str | None) -> tuple[str, str]:
-    if name_field and level:
-        return level, name_field
+def _province_code_of(value) -> str | None:
+    """Return the province code of a province name or two-digit code, else None."""
+    text = str(value).strip().removesuffix(".0")
+    if text.isdigit() and text.zfill(2) in units.provinces().index:
+        return text.zfill(2)
+    match = match_province(text)
+    return match.code if match.status in ("matched", "former") else None
+
+
+def _province_share(values: pd.Series) -> float:
+    sample = values.dropna().astype(str).drop_duplicates().head(200)
+    if sample.empty:
+        return 0.0
+    return sum(_province_code_of(value) is not None for value in sample) / len(sample)
+
+
+def _pick_name_field(frame, path: Path, level: str | None, name_field: str | None,
+                     province_field: str | None) -> tuple[str, str, str | None]:
+    """Return the level, the name column and (for communes) the province column."""
     columns = [name_field] if name_field else _text_columns(frame)
-    scores = []
-    for column in columns:
-        if level in (None, "province") and len(frame) <= MAX_PROVINCE_FEATURES:
-            scores.append((_match_share(frame[column], match_province), "province", column))
-        if level in (None, "commune"):
-            scores.append((_match_share(frame[column], match_commune), "commune", column))
-    best = max(scores, default=(0.0, None, None))
+    province_field = province_field or _pick_province_field(frame, exclude=name_field)
+    commune_columns = [column for column in columns if column != province_field]
+
+    province_score = max(((_match_share(frame[c], match_province), c) for c in columns), default=(0.0, None))
+    commune_score = max(((_match_share(frame[c], match_commune), c) for c in commune_columns), default=(0.0, None))
+    few_units = frame[columns[0]].nunique() <= MAX_PROVINCE_FEATURES if columns else False
+
+    # A file with a province column beside another name column lists communes.
+    if level == "commune" or (level is None and province_field and commune_score[0] >= MIN_NAME_MATCH_SHARE):
+        best, level = commune_score, "commune"
+    elif level == "province" or (level is None and few_units and province_score[0] >= commune_score[0]):
+        best, level = province_score, "province"
+    else:
+        best, level = commune_score, "commune"
+
     if best[0] < MIN_NAME_MATCH_SHARE:
         raise BoundaryError(
             f"Không tìm thấy cột tên đơn vị hành chính trong {path.name} (các cột: {', '.join(columns)}). "
-            "Hãy chỉ rõ cột tên (--name-field).",
+            "Hãy chỉ rõ cột tên (--name-field) và cấp (--level).",
             f"No column of unit names found in {path.name} (columns: {', '.join(columns)}). "
-            "Name the column with --name-field.",
+            "Name the column with --name-field and the level with --level.",
         )
-    return level or best[1], best[2]
+    return level, name_field or best[1], province_field if level == "commune" else None
 
 
-def _pick_code_field(frame: gpd.GeoDataFrame, level: str) -> str | None:
-    official = units.provinces().index if level == "province" else units.communes().index
+def _pick_code_field(frame: gpd.GeoDataFrame, level: str, name_field: str, province_field: str | None) -> str | None:
+    """Return the column of official codes, if one agrees with the names.
+
+    A column of numbers is accepted only when, for most rows whose name matched, it
+    carries the matched unit's code, so row numbers (OBJECTID, id) are not taken.
+    """
+    matcher = match_province if level == "province" else match_commune
     width = 2 if level == "province" else 5
+    sample = frame.head(200)
+    expected = [matcher(str(name)).code for name in sample[name_field]]
+
     best, best_share = None, 0.0
     for column in frame.columns:
-        if column == "geometry":
+        if column in (frame.geometry.name, name_field, province_field):
             continue
-        values = frame[column].dropna().astype(str).str.strip().str.removesuffix(".0")
-        if values.empty or not values.str.fullmatch(r"\d{1,5}").all():
+        values = sample[column].astype(str).str.strip().str.removesuffix(".0")
+        if not values.str.fullmatch(r"\d{1,5}").all():
             continue
-        share = values.str.zfill(width).isin(official).mean()
+        pairs = [(code.zfill(width), wanted) for code, wanted in zip(values, expected) if wanted]
+        share = sum(code == wanted for code, wanted in pairs) / len(pairs) if pairs else 0.0
         if share > best_share:
             best, best_share = column, share
-    return best
+    return best if best_share >= MIN_NAME_MATCH_SHARE else None
 
 
-def _pick_province_field(frame: gpd.GeoDataFrame, name_field: str) -> str | None:
-    columns = [column for column in _text_columns(frame) if column != name_field]
-    scored = [(_match_share(frame[column], match_province), column) for column in columns]
+def _pick_province_field(frame: gpd.GeoDataFrame, exclude: str | None) -> str | None:
+    columns = [c for c in frame.columns if c not in (frame.geometry.name, exclude)]
+    scored = [(_province_share(frame[column]), column) for column in columns if frame[column].nunique() > 0]
     share, column = max(scored, default=(0.0, None))
     return column if share >= MIN_NAME_MATCH_SHARE else None
+
+
+def _merge_parts(frame: gpd.GeoDataFrame, path: Path, fields: list[str | None]) -> gpd.GeoDataFrame:
+    """Merge rows that repeat the same attributes: exports often write one row per island."""
+    keys = [field for field in fields if field]
+    if not frame.duplicated(keys).any():
+        return frame
+    merged = frame.dissolve(by=keys, as_index=False, dropna=False)
+    warnings.warn(f"{path.name}: {len(frame)} rows with the same name and code were merged "
+                  f"into {len(merged)} units (one row per polygon part).", stacklevel=4)
+    return merged
 
 
 def _check_fields(frame: gpd.GeoDataFrame, path: Path, fields: list[str | None]) -> None:
@@ -265,7 +363,7 @@ def _to_source_columns(frame, level: str, name_field: str, code_field: str | Non
     names = frame[name_field].fillna("").astype(str)
     codes = frame[code_field].astype(str).str.removesuffix(".0") if code_field else pd.Series("", index=frame.index)
     if province_field:
-        province_codes = [match_province(str(value)).code for value in frame[province_field]]
+        province_codes = [_province_code_of(value) for value in frame[province_field]]
     else:
         province_codes = [None] * len(frame)
 

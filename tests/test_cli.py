@@ -94,8 +94,28 @@ def test_check_unreadable_exits_two(tmp_path):
     result = run_geo("check", "--source", str(tmp_path / "absent"), "--lang", "en")
 
     assert result.returncode == 2
+    assert "File or folder not found" in result.stderr
+    assert "--source" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_check_missing_setting_folder_exits_two(tmp_path):
+    result = run_geo("check", "--lang", "en", env={"DXMAP_BOUNDARIES_DIR": str(tmp_path / "absent")})
+
+    assert result.returncode == 2
     assert "does not exist" in result.stderr
     assert "DXMAP_BOUNDARIES_DIR" in result.stderr
+
+
+@pytest.mark.parametrize("crs", ["nonsense", "EPSG:99999"])
+def test_check_invalid_crs_exits_two(tmp_path, crs):
+    path = tmp_path / "tinh.geojson"
+    gpd.GeoDataFrame({"ten": ["Hà Nội"], "geometry": [shapely.box(105, 20, 106, 21)]}, crs="EPSG:4326").to_file(path)
+
+    result = run_geo("check", "--source", str(path), "--crs", crs, "--lang", "en")
+
+    assert result.returncode == 2
+    assert "Invalid CRS" in result.stderr
     assert "Traceback" not in result.stderr
 
 

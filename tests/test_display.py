@@ -124,3 +124,21 @@ def test_cache_rebuilt_for_other_source(monkeypatch, tmp_path, boundaries_dir):
 def test_unknown_level_rejected(level, province):
     with pytest.raises(ValueError, match="Unknown map level"):
         display_layer(level, province)
+
+
+def test_corrupt_cache_rebuilt(monkeypatch, tmp_path):
+    monkeypatch.setenv("DXMAP_CACHE_DIR", str(tmp_path))
+    display_layer("province")
+    cached = next((tmp_path / "display").glob("province-all-*.parquet"))
+    cached.write_bytes(cached.read_bytes()[:100])
+
+    layer = display_layer("province")
+
+    assert len(layer) == 34
+    assert len(gpd_read(cached)) == 34
+
+
+def gpd_read(path):
+    import geopandas
+
+    return geopandas.read_parquet(path)

@@ -11,7 +11,14 @@ import pandas as pd
 import pytest
 
 from geo.crosswalk import former_provinces
-from geo.matching import Candidate, Match, match_commune, match_province, split_unit_name
+from geo.matching import (
+    MAX_NAME_LENGTH,
+    Candidate,
+    Match,
+    match_commune,
+    match_province,
+    split_unit_name,
+)
 from geo.names import PROVINCE_ABBREVIATIONS
 from geo.units import COMMUNE_COUNT, communes, provinces
 
@@ -196,6 +203,41 @@ def test_former_province_message(name, vi, en):
     assert match.message() == vi
     assert match.message("vi") == vi
     assert match.message("en") == en
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [("Hà Giang", "08"), ("Bình Dương", "79"), ("Thừa Thiên Huế", "46"), ("Long An", "80")],
+)
+def test_former_province_lists_new_province(name, code):
+    match = match_province(name)
+    assert match.status == "former"
+    assert match.candidates == (Candidate(code, provinces().loc[code, "name"], 1.0),)
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("Hà Nội.", "01"),
+        ("Khánh Hòa;", "56"),
+        ("Hà Nội,", "01"),
+        ("(Hà Nội)", "01"),
+        ("[Hà Nội]", "01"),
+        ("“Hà Nội”", "01"),
+        ("Hà Nội*", "01"),
+        ("Tỉnh Khánh Hòa.", "56"),
+        ("Hà\u200bNội", "01"),
+        ("Hà\u200cNội", "01"),
+        ("Hà \u200dNội", "01"),
+        ("\ufeffHà Nội", "01"),
+        ("Khánh\u00ad Hòa", "56"),
+        ("Kh\u00adánh Hòa", "56"),
+    ],
+)
+def test_match_province_ignores_punctuation_and_invisibles(name, code):
+    match = match_province(name)
+    assert match.status == "matched"
+    assert match.code == code
 
 
 def test_current_and_former_name_matches_current():
@@ -536,6 +578,94 @@ def test_diacritics_single_out_unit(name, code):
     match = match_commune(name, "79")
     assert match.status == "matched"
     assert match.code == code
+
+
+@pytest.mark.parametrize(
+    ("name", "province", "candidate_codes"),
+    [
+        ("Thành phố Thủ Đức", None, ["26824"]),
+        ("TP Thủ Dầu Một", None, ["25747"]),
+        ("TP. Thủ Dầu Một", None, ["25747"]),
+        ("Thành phố Bà Rịa", None, ["26560"]),
+        ("Thành phố Vũng Tàu", None, ["26506"]),
+        ("Thành phố Bến Cát", None, ["25813"]),
+        ("thanh pho Thu Duc", None, ["26824"]),
+        ("Thị xã Bến Cát", None, ["25813"]),
+        ("Thi xa Ben Cat", None, ["25813"]),
+        ("Huyện Củ Chi", None, ["27553"]),
+        ("UBND huyện Củ Chi", None, ["27553"]),
+        ("Quận 1", None, []),
+        ("Thành phố Thủ Đức", "79", ["26824"]),
+        ("Thành phố Thủ Đức, Thành phố Hồ Chí Minh", None, ["26824"]),
+        ("UBND quận 1 - TP HCM", None, []),
+    ],
+)
+def test_district_level_commune_is_unknown(name, province, candidate_codes):
+    match = match_commune(name, province)
+    assert match.status == "unknown"
+    assert match.code is None
+    assert match.reason == "district"
+    assert [candidate.code for candidate in match.candidates] == candidate_codes
+
+
+def test_district_level_commune_message():
+    match = match_commune("Thành phố Thủ Đức")
+    assert match.message("en") == (
+        "“Thành phố Thủ Đức” looks like a pre-2025 district-level unit (quận, huyện, "
+        "thị xã or provincial city), and these no longer exist since 1 July 2025. "
+        "Give the commune (xã or phường) name. "
+        "Communes with this name: Phường Thủ Đức (Hồ Chí Minh)."
+    )
+    assert match.message() == (
+        "“Thành phố Thủ Đức” có vẻ là đơn vị cấp huyện trước năm 2025 (quận, huyện, "
+        "thị xã hoặc thành phố thuộc tỉnh), cấp này không còn từ ngày 01/07/2025. "
+        "Hãy ghi tên xã, phường. Xã, phường có tên này: Phường Thủ Đức (Hồ Chí Minh)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("Phường Thủ Đức", "26824"),
+        ("Phường Thủ Đức, Thành phố Hồ Chí Minh", "26824"),
+        ("Phường Thủ Dầu Một - TP HCM", "25747"),
+        ("UBND xã Hòa Thuận - tỉnh An Giang", "30949"),
+        ("Xã Củ Chi, huyện Củ Chi, Thành phố Hồ Chí Minh", "27553"),
+        ("Quan Sơn", None),
+    ],
+)
+def test_commune_prefix_is_not_district(name, code):
+    match = match_commune(name)
+    assert match.reason is None
+    if code is not None:
+        assert match.status == "matched"
+        assert match.code == code
+
+
+@pytest.mark.parametrize("name", ["-" * 5000, "-" * 10000, "a-" * 5000, "Hà Nội " * 40])
+def test_long_name_is_rejected_quickly(name):
+    start = time.perf_counter()
+    commune = match_commune(name)
+    province = match_province(name)
+    elapsed = time.perf_counter() - start
+
+    for match in (commune, province):
+        assert match.status == "unknown"
+        assert match.candidates == ()
+        assert match.reason == "too long"
+    assert "too long" in commune.message("en")
+    assert "quá dài" in commune.message()
+    assert elapsed < 1.0
+
+
+def test_many_dashes_under_limit_are_fast():
+    name = "a-" * (MAX_NAME_LENGTH // 2 - 10) + ", tỉnh An Giang"
+    start = time.perf_counter()
+    match = match_commune(name)
+    elapsed = time.perf_counter() - start
+
+    assert match.status == "unknown"
+    assert elapsed < 1.0
 
 
 def test_unknown_commune_with_candidates():

@@ -14,6 +14,8 @@ from geo.names import (
     has_diacritics,
     lookup_levels,
     name_key,
+    spaced_invisibles,
+    strip_district_prefix,
     strip_prefixes,
 )
 
@@ -217,6 +219,53 @@ def test_strip_prefixes_without_folding_keeps_plain_words(text, rest):
 
 def test_strip_prefixes_folds_plain_words_by_default():
     assert strip_prefixes("Tinh Bien") == ("tỉnh", "Bien")
+
+
+@pytest.mark.parametrize(
+    ("text", "rest"),
+    [
+        ("Hà Nội.", "Hà Nội"),
+        ("Khánh Hòa;", "Khánh Hòa"),
+        ("Hà Nội,", "Hà Nội"),
+        ("(Hà Nội)", "Hà Nội"),
+        ("[Hà Nội]", "Hà Nội"),
+        ("“Hà Nội”", "Hà Nội"),
+        ('"Hà Nội"', "Hà Nội"),
+        ("Hà Nội*", "Hà Nội"),
+        ("Hà Nội:", "Hà Nội"),
+        ("\ufeffHà Nội", "Hà Nội"),
+    ],
+)
+def test_strip_prefixes_drops_surrounding_punctuation(text, rest):
+    assert strip_prefixes(text) == (None, rest)
+
+
+def test_strip_prefixes_keeps_inner_punctuation():
+    assert strip_prefixes("Tỉnh: Bà Rịa - Vũng Tàu.") == ("tỉnh", "Bà Rịa - Vũng Tàu")
+
+
+def test_spaced_invisibles_breaks_words():
+    assert spaced_invisibles("Hà\u200bNội") == "Hà Nội"
+    assert spaced_invisibles("Hà\u00adNội\ufeff") == "Hà Nội "
+
+
+@pytest.mark.parametrize(
+    ("text", "division", "rest"),
+    [
+        ("Quận 1", "quận", "1"),
+        ("UBND quận Ba Đình", "quận", "Ba Đình"),
+        ("Huyện Củ Chi", "huyện", "Củ Chi"),
+        ("huyen Cu Chi", "huyện", "Cu Chi"),
+        ("Thị xã Bến Cát", "thị xã", "Bến Cát"),
+        ("Thi xa Ben Cat", "thị xã", "Ben Cat"),
+        ("Quan Son", None, "Quan Son"),
+        ("Quân Chu", None, "Quân Chu"),
+        ("Xã Tân Hòa", None, "Xã Tân Hòa"),
+        ("Quận", None, "Quận"),
+    ],
+)
+def test_strip_district_prefix(text, division, rest):
+    assert strip_district_prefix(text) == (division, rest)
 
 
 def test_strip_prefixes_returns_nfc():

@@ -115,7 +115,8 @@ def test_duplicate_feature_reported():
     matched, report = reconcile(features, "province")
 
     assert report.matched == 1
-    assert [item.reason for item in report.unmatched] == ["duplicate feature for the same official unit"]
+    assert [item.source_name for item in report.unmatched] == ["TP Hà Nội"]
+    assert report.unmatched[0].reason == "duplicate feature for the same official unit Thành phố Hà Nội (01)"
 
 
 def test_former_province_unmatched_and_explained():

@@ -146,3 +146,24 @@ def test_setting_read_from_secrets(monkeypatch, tmp_path, boundaries_dir):
 
     assert source.kind == "folder"
     assert source.root == boundaries_dir
+
+
+@pytest.mark.parametrize("url", ["127.0.0.1:8765", "ftp://127.0.0.1/x", "file:///tmp/x"])
+def test_non_http_url_rejected(download_settings, monkeypatch, url):
+    monkeypatch.setenv("DXMAP_BOUNDARIES_URL", url)
+
+    with pytest.raises(BoundaryError, match="DXMAP_BOUNDARIES_URL") as raised:
+        open_source()
+
+    assert "http://" in raised.value.message("en")
+
+
+def test_cache_dir_that_is_a_file_explained(serve_folder, download_settings, boundaries_dir, monkeypatch, tmp_path):
+    server, url = serve_folder(boundaries_dir)
+    blocker = tmp_path / "not_a_folder"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("DXMAP_BOUNDARIES_URL", url)
+    monkeypatch.setenv("DXMAP_CACHE_DIR", str(blocker))
+
+    with pytest.raises(BoundaryError, match="DXMAP_CACHE_DIR"):
+        open_source().path(PROVINCES_FILE)

@@ -221,3 +221,103 @@ def test_file_without_crs_in_degrees_warns(tmp_path):
 
     assert detected.crs.endswith("4326")
     assert len(features) == 1
+
+
+def test_one_row_per_part_merged(provinces, tmp_path):
+    path = tmp_path / "tinh_tach.geojson"
+    exploded = everyday_frame(provinces).explode(index_parts=False)
+    exploded.to_file(path, driver="GeoJSON")
+
+    with pytest.warns(UserWarning, match="were merged"):
+        features, detected = read_user_file(path)
+    _, report = reconcile(features, detected.level)
+
+    assert len(exploded) > 1000
+    assert detected.level == "province"
+    assert report.matched == 34
+    assert report.unmatched == []
+
+
+def test_small_commune_file_detected_as_communes(tmp_path):
+    from geo import units
+
+    hcm = units.communes()[units.communes()["province_code"] == "79"].head(30)
+    frame = gpd.GeoDataFrame(
+        {"ten_xa": list(hcm["name"]), "tinh": "TP HCM",
+         "geometry": [shapely.box(106 + i / 100, 10, 106.01 + i / 100, 10.01) for i in range(len(hcm))]},
+        crs="EPSG:4326",
+    )
+    path = tmp_path / "xa.geojson"
+    frame.to_file(path, driver="GeoJSON")
+
+    features, detected = read_user_file(path)
+    _, report = reconcile(features, detected.level)
+
+    assert detected.level == "commune"
+    assert detected.name_field == "ten_xa"
+    assert detected.province_field == "tinh"
+    assert report.matched == 30
+
+
+def test_province_code_column_for_communes(tmp_path):
+    frame = gpd.GeoDataFrame(
+        {"ten": ["Xã Tân Hòa", "Xã Tân Hòa"], "ma_tinh": ["80", "82"],
+         "geometry": [shapely.box(105 + i / 10, 10, 105.1 + i / 10, 10.1) for i in range(2)]},
+        crs="EPSG:4326",
+    )
+    path = tmp_path / "xa.geojson"
+    frame.to_file(path, driver="GeoJSON")
+
+    features, detected = read_user_file(path, level="commune")
+    matched, report = reconcile(features, "commune")
+
+    assert detected.province_field == "ma_tinh"
+    assert detected.code_field is None
+    assert report.unmatched == []
+    assert sorted(matched["province_code"]) == ["80", "82"]
+
+
+def test_row_numbers_not_taken_as_codes(provinces, tmp_path):
+    frame = everyday_frame(provinces)
+    frame["OBJECTID"] = range(1, len(frame) + 1)
+    path = tmp_path / "tinh.geojson"
+    frame.to_file(path, driver="GeoJSON")
+
+    features, detected = read_user_file(path)
+    _, report = reconcile(features, detected.level)
+
+    assert detected.code_field is None
+    assert report.code_conflicts == []
+
+
+def test_shapefile_zip_variants(provinces, tmp_path):
+    folder = tmp_path / "shp"
+    folder.mkdir()
+    everyday_frame(provinces).to_file(folder / "tinh.shp", encoding="utf-8")
+    (folder / "tinh.cpg").unlink()
+
+    nested = tmp_path / "TINH.ZIP"
+    with zipfile.ZipFile(nested, "w") as bundle:
+        for member in folder.iterdir():
+            bundle.write(member, f"ranh_gioi/{member.name}")
+    features, detected = read_user_file(nested)
+    _, report = reconcile(features, detected.level)
+    assert report.matched == 34
+
+    no_dbf = tmp_path / "thieu_dbf.zip"
+    with zipfile.ZipFile(no_dbf, "w") as bundle:
+        for member in folder.iterdir():
+            if member.suffix != ".dbf":
+                bundle.write(member, member.name)
+    with pytest.raises(BoundaryError, match=".dbf"):
+        read_user_file(no_dbf)
+
+
+def test_empty_feature_collection_rejected(tmp_path):
+    path = tmp_path / "rong.geojson"
+    path.write_text('{"type": "FeatureCollection", "features": []}', encoding="utf-8")
+
+    with pytest.raises(BoundaryError) as raised:
+        read_user_file(path)
+
+    assert "contains no features" in raised.value.message("en")
