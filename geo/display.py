@@ -15,13 +15,12 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
-import pooch
 import shapely
 
 from geo import units
 from geo.layout import read_communes, read_provinces
 from geo.reconcile import reconcile
-from geo.settings import CACHE_DIR, get_setting
+from geo.settings import CACHE_DIR, cache_root
 from geo.sources import PROVINCES_FILE, BoundarySource, commune_file, open_source
 
 log = logging.getLogger(__name__)
@@ -138,17 +137,17 @@ def _clean_by_province(geometry: np.ndarray, province_codes: np.ndarray, gap_wid
 
 
 def _drop_specks(geometry: np.ndarray) -> np.ndarray:
-    kept = []
+    shapes = []
     for shape in geometry:
         parts = shapely.get_parts(shape)
         large = parts[shapely.area(parts) >= MIN_PART_AREA]
         if len(large) == 0:
-            kept.append(shape)
+            shapes.append(shape)
         elif len(large) == 1:
-            kept.append(large[0])
+            shapes.append(large[0])
         else:
-            kept.append(shapely.multipolygons(large))
-    return np.array(kept, dtype=object)
+            shapes.append(shapely.multipolygons(large))
+    return np.array(shapes, dtype=object)
 
 
 def _level_files(level: str, province: str | None) -> tuple[str, list[str], list[str]]:
@@ -167,9 +166,7 @@ def _level_files(level: str, province: str | None) -> tuple[str, list[str], list
 
 def display_cache_dir() -> Path:
     """Return the folder of cached display layers (``DXMAP_CACHE_DIR`` or the user cache)."""
-    configured = get_setting(CACHE_DIR)
-    base = Path(configured).expanduser() if configured else Path(pooch.os_cache("dxmap"))
-    return base / "display"
+    return cache_root() / "display"
 
 
 def _cache_path(spec_name: str, province: str | None, fingerprint: str) -> Path:

@@ -42,27 +42,27 @@ def rings_to_geometry(rings: list) -> tuple[shapely.Geometry, bool]:
 
     parts = np.array(polygons, dtype=object)
     invalid = ~shapely.is_valid(parts)
-    parts[invalid] = [_repair(part) for part in parts[invalid]]
+    parts[invalid] = [repair_geometry(part) for part in parts[invalid]]
     combined = _even_odd_union(parts)
 
     repaired = bool(invalid.any())
     if not combined.is_valid:
-        combined = _repair(combined)
+        combined = repair_geometry(combined)
         repaired = True
-    return _polygonal(combined), repaired
+    return polygonal_part(combined), repaired
 
 
-def _repair(geometry: shapely.Geometry) -> shapely.Geometry:
+def repair_geometry(geometry: shapely.Geometry) -> shapely.Geometry:
     """Make a geometry valid, trying GEOS's methods in turn.
 
     GEOS 3.14's "structure" method can return a still-invalid result for a ring that
     touches itself (seen in the Hải Phòng source polygon), so each result is checked.
     """
     for options in ({"method": "structure", "keep_collapsed": False}, {"method": "linework"}):
-        repaired = _polygonal(shapely.make_valid(geometry, **options))
+        repaired = polygonal_part(shapely.make_valid(geometry, **options))
         if repaired.is_valid:
             return repaired
-    return _polygonal(shapely.buffer(geometry, 0))
+    return polygonal_part(shapely.buffer(geometry, 0))
 
 
 def _even_odd_union(parts: np.ndarray) -> shapely.Geometry:
@@ -81,7 +81,7 @@ def _even_odd_union(parts: np.ndarray) -> shapely.Geometry:
     return filled
 
 
-def _polygonal(geometry: shapely.Geometry) -> shapely.Geometry:
+def polygonal_part(geometry: shapely.Geometry) -> shapely.Geometry:
     """Drop any points or lines that repair left next to the polygons."""
     if geometry.geom_type in ("Polygon", "MultiPolygon"):
         return geometry

@@ -157,16 +157,16 @@ def _assign_code(feature, level: str, width: int, official: pd.DataFrame, report
 def _matched_frame(rows: list, level: str, official: pd.DataFrame, report: LevelReport) -> gpd.GeoDataFrame:
     """Build the matched frame; a second feature for the same unit is reported, not kept."""
     seen: set[str] = set()
-    kept = []
+    unique_rows = []
     for code, feature in rows:
         if code in seen:
             reason = f"duplicate feature for the same official unit {official.at[code, 'name']} ({code})"
             report.unmatched.append(Unmatched(feature.source_code, feature.source_name, None, reason))
             continue
         seen.add(code)
-        kept.append({"code": code, "geometry": feature.geometry})
+        unique_rows.append({"code": code, "geometry": feature.geometry})
 
-    frame = gpd.GeoDataFrame(kept, columns=["code", "geometry"], geometry="geometry", crs="EPSG:4326")
+    frame = gpd.GeoDataFrame(unique_rows, columns=["code", "geometry"], geometry="geometry", crs="EPSG:4326")
     frame["name"] = frame["code"].map(official["name"])
     frame["province_code"] = frame["code"] if level == "province" else frame["code"].map(official["province_code"])
     return frame[["code", "name", "province_code", "geometry"]].sort_values("code", ignore_index=True)

@@ -12,11 +12,19 @@ import os
 import tomllib
 from pathlib import Path
 
+import pooch
+
 log = logging.getLogger(__name__)
 
 BOUNDARIES_DIR = "DXMAP_BOUNDARIES_DIR"
 BOUNDARIES_URL = "DXMAP_BOUNDARIES_URL"
 CACHE_DIR = "DXMAP_CACHE_DIR"
+
+
+def cache_root() -> Path:
+    """Return the cache folder: ``DXMAP_CACHE_DIR`` if set, else the user's cache folder."""
+    configured = get_setting(CACHE_DIR)
+    return Path(configured).expanduser() if configured else Path(pooch.os_cache("dxmap"))
 
 
 def _secrets_files() -> list[Path]:

@@ -20,7 +20,7 @@ import pooch
 import requests
 
 from geo.errors import BoundaryError
-from geo.settings import BOUNDARIES_DIR, BOUNDARIES_URL, CACHE_DIR, get_setting
+from geo.settings import BOUNDARIES_DIR, BOUNDARIES_URL, CACHE_DIR, cache_root, get_setting
 
 log = logging.getLogger(__name__)
 
@@ -166,9 +166,7 @@ def _fetcher(base_url: str, cache_dir: str) -> pooch.Pooch:
 
 def default_cache_dir() -> Path:
     """Return the download cache: ``DXMAP_CACHE_DIR`` or the user's cache folder."""
-    configured = get_setting(CACHE_DIR)
-    base = Path(configured).expanduser() if configured else Path(pooch.os_cache("dxmap"))
-    return base / "boundaries" / SOURCE_COMMIT[:12]
+    return cache_root() / "boundaries" / SOURCE_COMMIT[:12]
 
 
 def open_source(folder: str | Path | None = None) -> BoundarySource:

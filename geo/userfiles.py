@@ -21,7 +21,7 @@ import shapely
 
 from geo import units
 from geo.errors import BoundaryError
-from geo.layout import SOURCE_COLUMNS, _polygonal, _repair
+from geo.layout import SOURCE_COLUMNS, polygonal_part, repair_geometry
 from geo.matching import match_commune, match_province
 
 log = logging.getLogger(__name__)
@@ -238,8 +238,8 @@ def _valid_polygons(frame: gpd.GeoDataFrame, path: Path) -> gpd.GeoDataFrame:
             f"{path.name} contains no polygons. The map needs area boundaries, not points or lines.",
         )
     invalid = ~frame.geometry.is_valid
-    frame.loc[invalid, "geometry"] = [_repair(shape) for shape in frame.geometry[invalid]]
-    frame["geometry"] = [_polygonal(shape) for shape in frame.geometry]
+    frame.loc[invalid, "geometry"] = [repair_geometry(shape) for shape in frame.geometry[invalid]]
+    frame["geometry"] = [polygonal_part(shape) for shape in frame.geometry]
     return frame
 
 
@@ -252,12 +252,17 @@ def _text_columns(frame: gpd.GeoDataFrame) -> list[str]:
     ]
 
 
-def _match_share(values: pd.Series, matcher) -> float:
+def _share(values: pd.Series, accepts) -> float:
+    """Return the share of a column's distinct values (first 200) that ``accepts`` takes."""
     sample = values.dropna().astype(str).drop_duplicates().head(200)
     if sample.empty:
         return 0.0
+    return sum(bool(accepts(value)) for value in sample) / len(sample)
+
+
+def _match_share(values: pd.Series, matcher) -> float:
     # An ambiguous name is still a unit name: the province column settles it later.
-    return sum(matcher(value).status in ("matched", "former", "ambiguous") for value in sample) / len(sample)
+    return _share(values, lambda value: matcher(value).status in ("matched", "former", "ambiguous"))
 
 
 def _province_code_of(value) -> str | None:
@@ -270,10 +275,7 @@ def _province_code_of(value) -> str | None:
 
 
 def _province_share(values: pd.Series) -> float:
-    sample = values.dropna().astype(str).drop_duplicates().head(200)
-    if sample.empty:
-        return 0.0
-    return sum(_province_code_of(value) is not None for value in sample) / len(sample)
+    return _share(values, lambda value: _province_code_of(value) is not None)
 
 
 def _pick_name_field(frame, path: Path, level: str | None, name_field: str | None,

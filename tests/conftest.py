@@ -24,8 +24,8 @@ def boundaries_dir() -> Path:
 def isolated_settings(tmp_path_factory, boundaries_dir):
     """Point every test at the shared boundaries and at one cache folder for the session.
 
-    The display cache is shared by the whole session because building the national
-    commune layer takes several seconds; tests that need an empty cache set their own.
+    The whole session shares one display cache, because building the national commune
+    layer takes about 10 s. Tests that need an empty cache set their own.
     """
     cache = tmp_path_factory.mktemp("dxmap-cache")
     saved = {key: os.environ.get(key) for key in ("DXMAP_BOUNDARIES_DIR", "DXMAP_CACHE_DIR", "DXMAP_BOUNDARIES_URL")}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
@@ -135,10 +136,4 @@ def test_corrupt_cache_rebuilt(monkeypatch, tmp_path):
     layer = display_layer("province")
 
     assert len(layer) == 34
-    assert len(gpd_read(cached)) == 34
-
-
-def gpd_read(path):
-    import geopandas
-
-    return geopandas.read_parquet(path)
+    assert len(gpd.read_parquet(cached)) == 34
