@@ -53,3 +53,15 @@ def get_setting(key: str) -> str | None:
         if secrets.get(key):
             return str(secrets[key])
     return None
+
+
+def get_secrets_section(*path: str) -> dict:
+    """Return a table of ``secrets.toml`` such as ``[connections.sql]`` (path "connections",
+    "sql") from the first file that has it, else an empty dict."""
+    for file in _secrets_files():
+        section: object = _read_secrets(file)
+        for key in path:
+            section = section.get(key) if isinstance(section, dict) else None
+        if isinstance(section, dict) and section:
+            return section
+    return {}

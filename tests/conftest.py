@@ -22,19 +22,32 @@ def boundaries_dir() -> Path:
 
 @pytest.fixture(scope="session", autouse=True)
 def isolated_settings(tmp_path_factory, boundaries_dir):
-    """Point every test at the shared boundaries and at one cache folder for the session.
+    """Point every test at the shared boundaries, one cache folder and one scratch
+    database for the session, so no test writes under the repository.
 
     The whole session shares one display cache, because building the national commune
     layer takes about 10 s. Tests that need an empty cache set their own.
     """
     cache = tmp_path_factory.mktemp("dxmap-cache")
-    saved = {key: os.environ.get(key) for key in ("DXMAP_BOUNDARIES_DIR", "DXMAP_CACHE_DIR", "DXMAP_BOUNDARIES_URL")}
+    keys = ("DXMAP_BOUNDARIES_DIR", "DXMAP_CACHE_DIR", "DXMAP_BOUNDARIES_URL", "DXMAP_DATABASE_URL", "DXMAP_CRITICAL_CONDITIONS")
+    saved = {key: os.environ.get(key) for key in keys}
     os.environ["DXMAP_BOUNDARIES_DIR"] = str(boundaries_dir)
     os.environ["DXMAP_CACHE_DIR"] = str(cache)
+    os.environ["DXMAP_DATABASE_URL"] = f"sqlite:///{cache / 'session.sqlite'}"
     os.environ.pop("DXMAP_BOUNDARIES_URL", None)
+    os.environ.pop("DXMAP_CRITICAL_CONDITIONS", None)
     yield cache
     for key, value in saved.items():
         if value is None:
             os.environ.pop(key, None)
         else:
             os.environ[key] = value
+
+
+@pytest.fixture(scope="session")
+def portal_export() -> Path:
+    """The real 766 portal export (October 2025)."""
+    path = SHARED / "data" / "portal-766" / "bao_cao_T10_2025.xlsx"
+    if not path.is_file():
+        pytest.fail(f"Shared 766 export not found at {path}; set DXMAP_SHARED_DIR.")
+    return path
