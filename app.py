@@ -1,13 +1,13 @@
-"""Bản đồ giám sát chuyển đổi số: the national monitoring map of the 34 provinces.
+"""Bản đồ giám sát chuyển đổi số: the overview page with the national map of the 34 provinces.
 
-Run with ``streamlit run app.py``. The map loads Leaflet from this server's
-``static/`` folder (see `geo.webmap`), so it draws with no internet access.
+Run with ``streamlit run app.py``. The other pages live in ``pages/``; `ui.page`
+sets up each of them. The map loads Leaflet from this server's ``static/`` folder
+(see `geo.webmap`), so it draws with no internet access.
 """
 
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import folium
 import geopandas as gpd
@@ -16,18 +16,15 @@ from streamlit_folium import st_folium
 
 from geo import display, webmap
 from geo.errors import BoundaryError
+from monitoring.formatting import provenance_text
+from monitoring.model import PROVINCE_STATUS
+from ui.data import current_dataset
+from ui.language import text
+from ui.page import setup_page
 
 log = logging.getLogger(__name__)
 
-TITLE = "Bản đồ giám sát chuyển đổi số"
-STATIC_DIR = Path(__file__).parent / "static"
 MAP_HEIGHT = 640
-
-
-@st.cache_resource
-def install_map_libraries() -> None:
-    """Copy Leaflet and jQuery into static/vendor/ once per server process."""
-    webmap.install_static_assets(STATIC_DIR)
 
 
 @st.cache_data(show_spinner="Đang tải ranh giới tỉnh, thành phố…")
@@ -45,38 +42,18 @@ def province_map(provinces: gpd.GeoDataFrame) -> folium.Map:
     return m
 
 
-def stop_with_error(message: str) -> None:
-    """Show a Vietnamese error in place of the map and end this run."""
-    st.error(message)
-    st.stop()
-
-
-st.set_page_config(page_title=TITLE, layout="wide")
-st.title(TITLE)
-
-if not st.get_option("server.enableStaticServing"):
-    log.error("server.enableStaticServing is off, so the browser cannot load Leaflet from static/vendor/")
-    stop_with_error(
-        "Không hiển thị được bản đồ: máy chủ chưa bật phục vụ tệp tĩnh, nên trình duyệt "
-        "không tải được thư viện Leaflet. Hãy chạy `streamlit run app.py` với tệp "
-        ".streamlit/config.toml của dự án (có `enableStaticServing = true`), hoặc thêm "
-        "tham số `--server.enableStaticServing true`."
-    )
-
-try:
-    install_map_libraries()
-except OSError as error:
-    log.error("Failed to copy the map libraries into %s: %s", STATIC_DIR / webmap.VENDOR_DIR, error)
-    stop_with_error(
-        f"Không chép được thư viện bản đồ (Leaflet, jQuery) vào {STATIC_DIR / webmap.VENDOR_DIR}: "
-        f"{error}. Hãy cho phép ứng dụng ghi vào thư mục này rồi khởi động lại."
-    )
+lang = setup_page()
+st.caption(provenance_text(current_dataset().provenance.get(PROVINCE_STATUS), lang))
 
 try:
     provinces = load_provinces()
 except BoundaryError as error:
     log.error("Failed to load the province boundaries: %s", error.message("en"))
-    stop_with_error(f"Không tải được ranh giới tỉnh, thành phố. {error}")
+    st.error(
+        text("Không tải được ranh giới tỉnh, thành phố. ", "Failed to load the province boundaries. ")
+        + error.message(lang)
+    )
+    st.stop()
 
 st_folium(
     province_map(provinces),
@@ -87,7 +64,7 @@ st_folium(
 )
 
 st.download_button(
-    "Tải bản đồ (HTML, dùng được khi không có mạng)",
+    text("Tải bản đồ (HTML, dùng được khi không có mạng)", "Download the map (HTML, works offline)"),
     data=lambda: webmap.map_html(province_map(provinces)),
     file_name="ban-do-chuyen-doi-so.html",
     mime="text/html",

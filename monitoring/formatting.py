@@ -7,8 +7,10 @@ from datetime import date
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
-from monitoring.model import DO, STATUS_LABELS, TASK_GROUPS, VANG, XANH
-from monitoring.problems import ERROR, ValidationReport
+import pandas as pd
+
+from monitoring.model import DO, KIND_LABELS, STATUS_LABELS, TASK_GROUPS, VANG, XANH
+from monitoring.problems import ERROR, WARNING, ValidationReport
 
 _LOCALES = {"vi": "vi_VN", "en": "en_GB"}
 
@@ -128,3 +130,49 @@ def provenance_text(provenance, lang: str = "vi") -> str:
     if lang == "en":
         return f"Imported on {stamp} from {provenance.file_name} (version {provenance.version})"
     return f"Nhập ngày {stamp} từ tệp {provenance.file_name} (phiên bản {provenance.version})"
+
+
+def problems_table(report: ValidationReport, lang: str = "vi") -> pd.DataFrame:
+    """Return the problems of a report as a table for the screen, errors first."""
+    english = lang == "en"
+    headers = (
+        ("Level", "Sheet", "Row", "Column", "Value", "Problem")
+        if english
+        else ("Mức", "Trang", "Dòng", "Cột", "Giá trị", "Vấn đề")
+    )
+    labels = {ERROR: "Error" if english else "Lỗi", WARNING: "Warning" if english else "Cảnh báo"}
+    ordered = report.errors + report.warnings
+    rows = [
+        (
+            labels[problem.severity],
+            problem.sheet,
+            problem.row,
+            problem.column,
+            None if problem.value is None else str(problem.value),
+            problem.message(lang),
+        )
+        for problem in ordered
+    ]
+    table = pd.DataFrame(rows, columns=list(headers))
+    table[headers[2]] = table[headers[2]].astype("Int64")
+    return table
+
+
+def versions_table(found: list, lang: str = "vi") -> pd.DataFrame:
+    """Return stored versions as a table for the screen, newest first."""
+    english = lang == "en"
+    headers = (
+        ("Version", "Time", "Action", "Tables", "Rows", "File")
+        if english
+        else ("Phiên bản", "Thời gian", "Thao tác", "Bảng", "Số dòng", "Tệp")
+    )
+    actions = {"import": "Import" if english else "Nhập", "restore": "Restore" if english else "Khôi phục"}
+    rows = []
+    for version in found:
+        when = pd.Timestamp(version.created_at).tz_convert("Asia/Ho_Chi_Minh")
+        kinds = ", ".join(KIND_LABELS[kind].text(lang) for kind in version.kinds if kind in KIND_LABELS)
+        source = version.file_name or (
+            f"version {version.restored_from}" if english else f"phiên bản {version.restored_from}"
+        )
+        rows.append((version.id, when.strftime("%d/%m/%Y %H:%M"), actions.get(version.action, version.action), kinds, version.rows, source))
+    return pd.DataFrame(rows, columns=list(headers))

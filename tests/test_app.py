@@ -124,3 +124,64 @@ def test_app_without_static_serving_shows_error(set_option):
     assert not app.exception
     assert len(app.error) == 1
     assert "enableStaticServing" in app.error[0].value
+
+
+@pytest.fixture
+def scratch_database(monkeypatch, tmp_path):
+    """Give the app its own empty database."""
+    url = f"sqlite:///{tmp_path / 'app.sqlite'}"
+    monkeypatch.setenv("DXMAP_DATABASE_URL", url)
+    return url
+
+
+def test_overview_labels_sample(scratch_database):
+    app = run_app()
+    assert not app.exception
+    assert "Dữ liệu mẫu, chỉ để minh họa" in [caption.value for caption in app.caption]
+
+
+def test_data_page_lists_sources_and_templates(scratch_database):
+    app = AppTest.from_file(str(APP), default_timeout=120).run()
+    app.switch_page("pages/data.py").run()
+    markdown = " ".join(block.value for block in app.markdown)
+    labels = [button.proto.label for button in app.get("download_button")]
+    assert not app.exception
+    assert markdown.count("Dữ liệu mẫu, chỉ để minh họa") == 5
+    assert "Trạng thái xã, phường (Excel)" in labels
+    assert "Nhiệm vụ (CSV)" in labels
+    assert "Chưa nhập dữ liệu nào" in app.info[0].value
+
+
+def test_data_page_restores_version(scratch_database):
+    from monitoring.store import Store
+    from monitoring.validate import validate_file
+
+    csv = "Ngày báo cáo,Mã tỉnh,Trạng thái\n15/07/2025,01,Đỏ\n".encode()
+    Store.open(scratch_database).import_tables(validate_file(csv, "tinh.csv").tables, "tinh.csv")
+
+    app = AppTest.from_file(str(APP), default_timeout=120).run()
+    app.switch_page("pages/data.py").run()
+    markdown = " ".join(block.value for block in app.markdown)
+    assert "từ tệp tinh.csv (phiên bản 1)" in markdown
+
+    app.selectbox(key="restore_choice").select(0).run()
+    app.button(key="restore").click().run()
+    assert not app.exception
+    assert Store.open(scratch_database).load().provenance["province_status"].is_sample
+
+
+def test_english_from_url(scratch_database):
+    app = AppTest.from_file(str(APP), default_timeout=120)
+    app.query_params["lang"] = "en"
+    app.run()
+    assert not app.exception
+    assert "Sample data, illustrative only" in [caption.value for caption in app.caption]
+
+
+def test_english_switch(scratch_database):
+    app = run_app()
+    app.sidebar.toggle(key="english").set_value(True).run()
+    assert not app.exception
+    assert [title.value for title in app.title] == ["Digital transformation monitoring map"]
+    assert "Sample data, illustrative only" in [caption.value for caption in app.caption]
+    assert app.query_params["lang"] == "en"

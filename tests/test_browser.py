@@ -139,7 +139,8 @@ def app_url(request, tmp_path_factory):
         command += ["--server.baseUrlPath", base_url_path]
     url = f"http://127.0.0.1:{port}/{base_url_path + '/' if base_url_path else ''}"
     log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
-    environment = dict(os.environ, DXMAP_BOUNDARIES_DIR=str(BOUNDARIES))
+    database = f"sqlite:///{log.parent / 'app.sqlite'}"
+    environment = dict(os.environ, DXMAP_BOUNDARIES_DIR=str(BOUNDARIES), DXMAP_DATABASE_URL=database)
 
     with log.open("w") as output:
         process = subprocess.Popen(command, cwd=REPO, env=environment, stdout=output, stderr=subprocess.STDOUT)
@@ -282,3 +283,40 @@ def test_app_download_is_standalone(browser, app_url, tmp_path):
     assert "<script src=" not in page_html
     assert 'version="1.9.3"' in page_html
     assert offline.blocked == []
+
+
+def test_data_page_upload_and_import(browser, app_url, tmp_path):
+    bad = tmp_path / "tinh_loi.csv"
+    bad.write_text("Ngày báo cáo;Tỉnh, thành phố;Trạng thái\n15/07/2025;Hà Giang;Xanh\n", encoding="utf-8-sig")
+    good = tmp_path / "tinh.csv"
+    good.write_text("Ngày báo cáo;Tỉnh, thành phố;Trạng thái\n15/07/2025;TP HCM;Vàng\n", encoding="utf-8-sig")
+    offline = OfflineContext(browser)
+    page = offline.page
+
+    page.goto(f"{app_url}data")
+    page.get_by_text("Nguồn dữ liệu đang hiển thị").wait_for()
+    page.locator("input[type=file]").set_input_files(str(bad))
+    page.get_by_text("1 lỗi").wait_for()
+    page.get_by_text("Tuyên Quang").first.wait_for()
+    page.screenshot(path=tmp_path / "data-errors.png", full_page=True)
+    import_buttons = page.get_by_role("button", name="Nhập dữ liệu").count()
+
+    page.locator("input[type=file]").set_input_files(str(good))
+    page.get_by_role("button", name="Nhập dữ liệu").click()
+    page.get_by_text("Đã nhập thành phiên bản").wait_for()
+    page.get_by_text("từ tệp tinh.csv").first.wait_for()
+
+    assert import_buttons == 0
+    assert offline.blocked == []
+    offline.context.close()
+
+
+def test_english_switch_in_browser(browser, app_url):
+    offline = OfflineContext(browser)
+    page = offline.page
+    page.goto(app_url)
+    page.get_by_text("Bản đồ giám sát chuyển đổi số").wait_for()
+    page.get_by_text("English").click()
+    page.get_by_text("Digital transformation monitoring map").wait_for()
+    assert "lang=en" in page.url
+    offline.context.close()

@@ -1,0 +1,42 @@
+"""The status data store behind ``st.connection("sql")`` and the dataset it serves, cached per version."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from monitoring.dataset import Dataset
+from monitoring.problems import ValidationReport
+from geo.settings import get_secrets_section, get_setting
+from monitoring.store import DATABASE_URL, Store, database_url
+from monitoring.validate import validate_file
+
+
+@st.cache_resource(show_spinner=False)
+def get_store() -> Store:
+    """Open the store once per server process.
+
+    ``st.connection("sql")`` reads ``[connections.sql]`` from secrets when present, unless
+    ``DXMAP_DATABASE_URL`` is set; otherwise it gets the SQLite file of
+    `monitoring.store.database_url`.
+    """
+    if get_secrets_section("connections", "sql") and not get_setting(DATABASE_URL):
+        connection = st.connection("sql")
+    else:
+        connection = st.connection("sql", url=database_url())
+    return Store.attach(connection.engine)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _dataset_of_version(version: int) -> Dataset:
+    return get_store().load(version)
+
+
+def current_dataset() -> Dataset:
+    """Return the dataset of the current version. Treat it as read-only: it is shared by sessions."""
+    return _dataset_of_version(get_store().current_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def validate_upload(data: bytes, file_name: str) -> ValidationReport:
+    """Validate an uploaded file once; reruns of the page reuse the report."""
+    return validate_file(data, file_name)
