@@ -310,6 +310,14 @@ PROVINCE_ABBREVIATIONS = {
     "Sài Gòn": "Hồ Chí Minh",
     "BR-VT": "Bà Rịa - Vũng Tàu",
     "TT-Huế": "Thừa Thiên Huế",
+    # Spellings of Đắk Lắk seen in official documents, which differ from the
+    # official name in their vowels (ă for ắ, c for k), not only in tone marks.
+    "Đăk Lăk": "Đắk Lắk",
+    "Đăk Lắk": "Đắk Lắk",
+    "Đắk Lăk": "Đắk Lắk",
+    "Đắc Lắc": "Đắk Lắk",
+    "Đắc Lắk": "Đắk Lắk",
+    "Đắk Lắc": "Đắk Lắk",
 }
 
 

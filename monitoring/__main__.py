@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
+import signal
 import sys
 from datetime import date
 from pathlib import Path
@@ -17,45 +19,116 @@ from monitoring.validate import validate_file
 
 EXIT_OK = 0
 EXIT_ERRORS = 1
+"""Exit status for a file with validation errors, a version that does not exist, data without report
+dates or an unsupported template format."""
 EXIT_UNREADABLE = 2
+"""Exit status for a file or database that can't be opened or read (argparse uses 2 for usage errors too)."""
+EXIT_UNWRITABLE = 2
+"""Exit status for an output file or folder that can't be written."""
+
+KIND_CHOICES = ("province_status", "commune_status", "filing", "tasks", "scores")
+
+FILE_HELP = (
+    "status file to read: CSV (.csv, .tsv or .txt) or Excel workbook (.xlsx), "
+    "with one table kind, or one sheet per kind in a workbook"
+)
+DATABASE_HELP = (
+    "SQLAlchemy database URL, e.g. sqlite:///data/store/monitoring.sqlite or "
+    "postgresql+psycopg://user:password@host:5432/database (default: the DXMAP_DATABASE_URL "
+    "environment variable, else url of [connections.sql] in secrets.toml, else the SQLite file "
+    "data/store/monitoring.sqlite)"
+)
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m monitoring",
         description="Validate, import and summarise the status data of the monitoring map.",
+        epilog=(
+            "Exit status: 0 on success. 1 when a file has validation errors, a version does not exist, "
+            "the data has no report dates or the template format is unsupported. 2 when a file or database "
+            "can't be opened, read or written, or the arguments are invalid."
+        ),
     )
-    parser.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of messages (default: vi)")
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument(
+        "--lang",
+        choices=("vi", "en"),
+        default="vi",
+        help="language of messages and text output: vi (Vietnamese, the default) or en (English). "
+        "Give it before the command.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    validate = commands.add_parser("validate", help="check a CSV or Excel file and print every problem")
-    validate.add_argument("file", type=Path)
-    validate.add_argument("--json", action="store_true", help="print one JSON object")
+    validate = commands.add_parser(
+        "validate",
+        help="check a status file and print every problem",
+        description="Check a status file and print every problem, with its sheet, row and column.",
+    )
+    validate.add_argument("file", type=Path, metavar="FILE", help=FILE_HELP)
+    validate.add_argument("--json", action="store_true", help="print one JSON object instead of text")
 
-    load = commands.add_parser("import", help="validate a file and, when it has no errors, store it as a new version")
-    load.add_argument("file", type=Path)
-    load.add_argument("--json", action="store_true", help="print one JSON object")
-    load.add_argument("--database", help="SQLAlchemy URL (default: DXMAP_DATABASE_URL, secrets, or data/store)")
+    load = commands.add_parser(
+        "import",
+        help="validate a file and, when it has no errors, store it as a new version",
+        description="Validate a status file and, when it has no errors, merge its rows into the stored data "
+        "as a new version. Rows with the same key as stored rows replace them.",
+    )
+    load.add_argument("file", type=Path, metavar="FILE", help=FILE_HELP)
+    load.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    load.add_argument("--database", metavar="URL", help=DATABASE_HELP)
 
-    summary = commands.add_parser("summary", help="print the headline figures of the current data")
-    summary.add_argument("--as-of", type=_iso_date, help="report date, YYYY-MM-DD (default: the latest)")
-    summary.add_argument("--json", action="store_true", help="print one JSON object")
-    summary.add_argument("--database", help="SQLAlchemy URL (default: DXMAP_DATABASE_URL, secrets, or data/store)")
+    summary = commands.add_parser(
+        "summary",
+        help="print the headline figures of the current data",
+        description="Print the headline figures of the current data. Table kinds that were never imported "
+        "come from the illustrative sample.",
+    )
+    summary.add_argument(
+        "--as-of", type=_iso_date, metavar="YYYY-MM-DD", help="report date (default: the latest report date in the data)"
+    )
+    summary.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    summary.add_argument("--database", metavar="URL", help=DATABASE_HELP)
 
-    listing = commands.add_parser("versions", help="list the stored versions, newest first")
-    listing.add_argument("--json", action="store_true", help="print one JSON array")
-    listing.add_argument("--database", help="SQLAlchemy URL")
+    listing = commands.add_parser(
+        "versions",
+        help="list the stored versions, newest first",
+        description="List the stored versions, newest first, with times in Vietnam time (UTC+7).",
+    )
+    listing.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON array instead of a table: raw action and kind keys, times in UTC (ISO 8601)",
+    )
+    listing.add_argument("--database", metavar="URL", help=DATABASE_HELP)
 
-    restore = commands.add_parser("restore", help="make an earlier version current again (0 = the sample)")
-    restore.add_argument("version", type=int)
-    restore.add_argument("--database", help="SQLAlchemy URL")
+    restore = commands.add_parser(
+        "restore",
+        help="make an earlier version current again (0 = the sample)",
+        description="Make the data of an earlier version current again. This adds a new version and deletes nothing.",
+    )
+    restore.add_argument(
+        "version", type=int, metavar="VERSION", help="version number as listed by `versions`, or 0 for the sample"
+    )
+    restore.add_argument("--database", metavar="URL", help=DATABASE_HELP)
 
-    template = commands.add_parser("template", help="write the blank template of a table")
-    template.add_argument("kind", choices=("province_status", "commune_status", "filing", "tasks", "scores"))
-    template.add_argument("--out", type=Path, required=True, help="output file, .xlsx or .csv")
+    template = commands.add_parser(
+        "template",
+        help="write the blank template of a table",
+        description="Write the blank template of a table, with headers in the language of --lang.",
+    )
+    template.add_argument("kind", choices=KIND_CHOICES, metavar="KIND", help="table kind: " + ", ".join(KIND_CHOICES))
+    template.add_argument(
+        "--out", type=Path, required=True, metavar="FILE", help="output file, whose extension .xlsx or .csv sets the format"
+    )
 
-    sample = commands.add_parser("make-sample", help="regenerate the illustrative sample in data/sample")
-    sample.add_argument("--out", type=Path, help="output folder (default: data/sample)")
+    sample = commands.add_parser(
+        "make-sample",
+        help="regenerate the illustrative sample in data/sample",
+        description="Regenerate the illustrative sample tables and print the paths written.",
+    )
+    sample.add_argument(
+        "--out", type=Path, metavar="FOLDER", help="output folder, created if missing (default: data/sample)"
+    )
     return parser
 
 
@@ -68,6 +141,31 @@ def _iso_date(text: str) -> pd.Timestamp:
 
 def _print_json(value: object) -> None:
     print(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+def _print_error(args: argparse.Namespace, message_vi: str, message_en: str) -> None:
+    """Print an error in the chosen language: as a JSON object with --json, else on stderr."""
+    message = message_en if args.lang == "en" else message_vi
+    if getattr(args, "json", False):
+        _print_json({"error": message})
+    else:
+        print(message, file=sys.stderr)
+
+
+def _uses_database(command):
+    """Make ``command`` print why the database can't be used, and exit 2, instead of a traceback."""
+
+    @functools.wraps(command)
+    def run(args: argparse.Namespace) -> int:
+        from monitoring.store import DatabaseOpenError
+
+        try:
+            return command(args)
+        except DatabaseOpenError as error:
+            _print_error(args, error.message_vi, error.message_en)
+            return EXIT_UNREADABLE
+
+    return run
 
 
 def _read_report(args: argparse.Namespace) -> ValidationReport | None:
@@ -98,6 +196,7 @@ def _validate(args: argparse.Namespace) -> int:
     return EXIT_OK if not report.errors else EXIT_ERRORS
 
 
+@_uses_database
 def _import(args: argparse.Namespace) -> int:
     report = _read_report(args)
     if report is None:
@@ -106,10 +205,21 @@ def _import(args: argparse.Namespace) -> int:
         _print_report(report, args, {"imported": False})
         return EXIT_ERRORS
 
-    version = _open_store(args).import_tables(report.tables, report.file_name)
-    _print_report(report, args, {"imported": True, "version": version.id})
-    if not args.json:
-        print(("Imported as version {id}." if args.lang == "en" else "Đã nhập thành phiên bản {id}.").format(id=version.id))
+    store = _open_store(args)
+    changed = store.would_change(report.tables)
+    version = store.import_tables(report.tables, report.file_name)
+    _print_report(report, args, {"imported": True, "version": version.id, "changed": changed})
+    if args.json:
+        return EXIT_OK
+    print(f"Imported as version {version.id}." if args.lang == "en" else f"Đã nhập thành phiên bản {version.id}.")
+    if not changed:
+        print(
+            f"Note: the data did not change, because every row of the file matches the stored data. "
+            f"Version {version.id} only records this import."
+            if args.lang == "en"
+            else f"Lưu ý: dữ liệu không thay đổi vì mọi dòng trong tệp đều giống dữ liệu đã lưu. "
+            f"Phiên bản {version.id} chỉ ghi lại lần nhập này."
+        )
     return EXIT_OK
 
 
@@ -128,6 +238,7 @@ def _current_dataset(database: str | None):
     return load_sample()
 
 
+@_uses_database
 def _summary(args: argparse.Namespace) -> int:
     from monitoring.summary import headline, latest_report_date
 
@@ -144,6 +255,7 @@ def _summary(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@_uses_database
 def _versions(args: argparse.Namespace) -> int:
     from monitoring.store import has_imports
 
@@ -155,11 +267,14 @@ def _versions(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@_uses_database
 def _restore(args: argparse.Namespace) -> int:
+    from monitoring.store import VersionNotFoundError
+
     try:
         version = _open_store(args).restore(args.version)
-    except LookupError as error:
-        print(error, file=sys.stderr)
+    except VersionNotFoundError as error:
+        print(error.message(args.lang), file=sys.stderr)
         return EXIT_ERRORS
     print(
         f"Restored version {args.version} as version {version.id}."
@@ -174,17 +289,37 @@ def _template(args: argparse.Namespace) -> int:
 
     suffix = args.out.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
-        print(f"Unsupported template format {suffix or '(none)'}: name the output .xlsx or .csv", file=sys.stderr)
+        _print_error(
+            args,
+            f"Định dạng mẫu {suffix or '(không có đuôi)'} không được hỗ trợ: hãy đặt tên tệp đầu ra với đuôi .xlsx hoặc .csv.",
+            f"Unsupported template format {suffix or '(no extension)'}: name the output file .xlsx or .csv.",
+        )
         return EXIT_ERRORS
     data = template_xlsx(args.kind, args.lang) if suffix == ".xlsx" else template_csv(args.kind, args.lang)
-    args.out.write_bytes(data)
+    try:
+        args.out.write_bytes(data)
+    except OSError as error:
+        _print_error(
+            args,
+            f"Không ghi được tệp mẫu {args.out}: {error.strerror}. Hãy chọn đường dẫn trong một thư mục đã có và có quyền ghi.",
+            f"Cannot write the template {args.out}: {error.strerror}. Choose a path in an existing folder you can write to.",
+        )
+        return EXIT_UNWRITABLE
     return EXIT_OK
 
 
 def _make_sample(args: argparse.Namespace) -> int:
     from monitoring.sample import write_sample
 
-    paths = write_sample(args.out) if args.out else write_sample()
+    try:
+        paths = write_sample(args.out) if args.out else write_sample()
+    except OSError as error:
+        _print_error(
+            args,
+            f"Không ghi được dữ liệu mẫu vào {error.filename}: {error.strerror}. Hãy chọn thư mục đầu ra có quyền ghi.",
+            f"Cannot write the sample to {error.filename}: {error.strerror}. Choose an output folder you can write to.",
+        )
+        return EXIT_UNWRITABLE
     for path in paths:
         print(path)
     return EXIT_OK
@@ -202,6 +337,8 @@ COMMANDS = {
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Exit quietly when the reader of a pipe stops early, as in `... | head`.
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     args = _parser().parse_args(argv)
     return COMMANDS[args.command](args)
 

@@ -47,12 +47,12 @@ def header_key(text: object) -> str:
 
 
 _REPORT_DATE = Field("report_date", "Ngày báo cáo", "Report date", ("ngay", "date", "ngay bc", "ky bao cao"))
-_PROVINCE_CODE = Field("province_code", "Mã tỉnh", "Province code", ("ma tinh thanh pho", "ma tinh tp", "province"))
+_PROVINCE_CODE = Field("province_code", "Mã tỉnh", "Province code", ("ma tinh thanh pho", "ma tinh tp"))
 _PROVINCE_NAME = Field(
     "province_name",
     "Tỉnh, thành phố",
     "Province",
-    ("tinh", "tinh thanh pho", "tinh tp", "ten tinh", "ten tinh thanh pho", "thanh pho", "province name"),
+    ("tinh", "tinh thanh pho", "tinh tp", "ten tinh", "ten tinh thanh pho", "thanh pho", "province", "province name"),
 )
 _COMMUNE_CODE = Field("commune_code", "Mã xã", "Commune code", ("ma xa phuong", "ma phuong xa", "ma dvhc xa"))
 _COMMUNE_NAME = Field(
@@ -108,7 +108,7 @@ FIELDS = {
         ),
     ),
     TASKS: (
-        Field("task_id", "Mã nhiệm vụ", "Task ID", ("ma", "ma nv", "stt", "id", "task id", "so hieu")),
+        Field("task_id", "Mã nhiệm vụ", "Task ID", ("ma", "ma nv", "id", "task id", "so hieu", "ky hieu")),
         Field("title", "Tên nhiệm vụ", "Title", ("nhiem vu", "noi dung", "noi dung nhiem vu", "title", "task")),
         Field(
             "body",
@@ -176,16 +176,51 @@ def _lookup(kind: str) -> dict[str, str]:
 _LOOKUPS = {kind: _lookup(kind) for kind in FIELDS}
 
 
+IGNORED_HEADERS = frozenset({"stt", "tt", "so tt", "so thu tu", "no", "#"})
+"""Headers of row-number columns, which are neither read nor reported as unknown."""
+
+_CONDITION_KEYS = frozenset(condition.key for condition in CONDITIONS)
+
+
+def _condition_within(kind: str, key: str) -> str | None:
+    """Return the condition whose label a longer header contains ("Đã có chữ ký số" →
+    digital_signature). Only condition columns are matched this loosely, because
+    their headers are often written as questions or sentences."""
+    if kind != COMMUNE_STATUS:
+        return None
+    found = [
+        (len(header_key(label)), field.key)
+        for field in FIELDS[kind]
+        if field.key in _CONDITION_KEYS
+        for label in (field.vi, field.en)
+        if f" {header_key(label)} " in f" {key} "
+    ]
+    return max(found)[1] if found else None
+
+
 def map_headers(kind: str, headers: list[object]) -> dict[int, str]:
     """Map column positions of a header row to field keys of ``kind``; the first
     column with a field's header wins."""
     lookup = _LOOKUPS[kind]
     mapping: dict[int, str] = {}
     for position, header in enumerate(headers):
-        key = lookup.get(header_key(header))
-        if key and key not in mapping.values():
-            mapping[position] = key
+        key = header_key(header)
+        field_key = lookup.get(key) or _condition_within(kind, key)
+        if field_key and field_key not in mapping.values():
+            mapping[position] = field_key
     return mapping
+
+
+def unmapped_headers(kind: str, headers: list[object], mapping: dict[int, str]) -> list[tuple[int, str]]:
+    """Return the (position, header) of columns that are not read: unknown headers and
+    repeats of a header already mapped. Empty headers and row numbers are left out."""
+    unread = []
+    for position, header in enumerate(headers):
+        key = header_key(header)
+        if position in mapping or not key or key in IGNORED_HEADERS:
+            continue
+        unread.append((position, str(header)))
+    return unread
 
 
 def _kind_score(kind: str, fields: set[str]) -> int:
@@ -206,7 +241,7 @@ def detect(rows: list[list[object]]) -> tuple[str, int, dict[int, str]] | None:
         for kind in FIELDS:
             mapping = map_headers(kind, row)
             score = _kind_score(kind, set(mapping.values()))
-            if len(mapping) >= 2 and (best is None or score > best[0]):
+            if len(mapping) >= 2 and score > 0 and (best is None or score > best[0]):
                 best = (score, kind, index, mapping)
     if best is None:
         return None

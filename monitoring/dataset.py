@@ -16,7 +16,7 @@ SAMPLE_FILES = {kind: f"{kind}.csv.gz" for kind in KINDS}
 
 @dataclass(frozen=True)
 class Provenance:
-    """Where one table's rows came from: the illustrative sample or an import."""
+    """The source of one table's rows: the illustrative sample or an import."""
 
     kind: str
     source: str

@@ -40,26 +40,53 @@ def _place(problem, lang: str) -> str:
     return ", ".join(parts)
 
 
-def format_report(report: ValidationReport, lang: str = "vi") -> str:
-    """Format a validation report: a summary line, then one line per problem."""
+def _count(value: int, singular: str, plural: str, lang: str) -> str:
+    """Format a count with the English noun form that fits it, such as "1 error" or "1,200 errors"."""
+    return f"{number(value, lang)} {singular if value == 1 else plural}"
+
+
+def kinds_text(kinds, lang: str = "vi") -> str:
+    """Join the labels of table kinds with ", ", keeping a key that has no label as it is."""
+    return ", ".join(KIND_LABELS[kind].text(lang) if kind in KIND_LABELS else kind for kind in kinds)
+
+
+def report_headline(report: ValidationReport, lang: str = "vi") -> str:
+    """Summarise a validation report in one line: file, table kinds, rows, errors, warnings."""
     english = lang == "en"
-    kind = report.kind or ("unknown" if english else "không rõ")
-    lines = [
-        (
-            f"{report.file_name}: {kind}, {number(report.rows, lang)} rows, "
-            f"{len(report.errors)} errors, {len(report.warnings)} warnings."
-            if english
-            else f"{report.file_name}: {kind}, {number(report.rows, lang)} dòng, "
-            f"{len(report.errors)} lỗi, {len(report.warnings)} cảnh báo."
+    kinds = kinds_text(report.kinds, lang) or ("unknown table kind" if english else "không rõ loại bảng")
+    errors, warnings = report.error_count, report.warning_count
+    if english:
+        counts = ", ".join(
+            [
+                _count(report.rows, "row", "rows", lang),
+                _count(errors, "error", "errors", lang),
+                _count(warnings, "warning", "warnings", lang),
+            ]
         )
-    ]
+    else:
+        counts = f"{number(report.rows, lang)} dòng, {number(errors, lang)} lỗi, {number(warnings, lang)} cảnh báo"
+    return f"{report.file_name} ({kinds}): {counts}."
+
+
+def format_report(report: ValidationReport, lang: str = "vi") -> str:
+    """Format a validation report: a summary line, then one line per listed problem."""
+    english = lang == "en"
+    errors, warnings = report.error_count, report.warning_count
+    lines = [report_headline(report, lang)]
     for problem in report.problems:
         label = ("Error" if english else "Lỗi") if problem.severity == ERROR else ("Warning" if english else "Cảnh báo")
         place = _place(problem, lang)
         lines.append(f"{label}{' (' + place + ')' if place else ''}: {problem.message(lang)}")
+    unlisted = errors + warnings - len(report.problems)
+    if unlisted:
+        lines.append(
+            f"{_count(unlisted, 'more problem was', 'more problems were', lang)} found but not listed."
+            if english
+            else f"Còn {number(unlisted, lang)} vấn đề khác đã được phát hiện nhưng không liệt kê."
+        )
     if report.ok:
-        lines.append("The file can be imported." if english else "Có thể nhập file này.")
-    elif report.errors:
+        lines.append("The file can be imported." if english else "Có thể nhập tệp này.")
+    elif errors:
         lines.append(
             "Fix the errors and validate again; nothing was imported."
             if english
@@ -107,17 +134,24 @@ def format_summary(figures: dict, lang: str = "vi") -> str:
 
 
 def format_versions(found: list, lang: str = "vi") -> str:
-    """Format stored versions, newest first."""
+    """Format stored versions as a text table with a header row, newest first, in Vietnam time."""
     english = lang == "en"
     if not found:
         return "No imports yet: the sample is shown." if english else "Chưa nhập dữ liệu nào: đang dùng dữ liệu mẫu."
+    table = versions_table(found, lang)
+    numeric = [pd.api.types.is_numeric_dtype(table[column]) for column in table.columns]
+    rows_column = table.columns[4]
+    table[rows_column] = [number(rows, lang) for rows in table[rows_column]]
+
+    # Right-align numbers and left-align text: `DataFrame.to_string` right-aligns text values too.
+    cells = [list(table.columns)] + [[str(value) for value in row] for row in table.itertuples(index=False)]
+    widths = [max(len(row[position]) for row in cells) for position in range(len(table.columns))]
     lines = []
-    for version in found:
-        when = version.created_at.strftime("%d/%m/%Y %H:%M")
-        what = version.file_name or (
-            f"restore of {version.restored_from}" if english else f"khôi phục phiên bản {version.restored_from}"
-        )
-        lines.append(f"{version.id}\t{when}\t{version.action}\t{','.join(version.kinds)}\t{number(version.rows, lang)}\t{what}")
+    for row in cells:
+        padded = [
+            cell.rjust(width) if is_number else cell.ljust(width) for cell, width, is_number in zip(row, widths, numeric)
+        ]
+        lines.append("  ".join(padded).rstrip())
     return "\n".join(lines)
 
 
@@ -170,7 +204,7 @@ def versions_table(found: list, lang: str = "vi") -> pd.DataFrame:
     rows = []
     for version in found:
         when = pd.Timestamp(version.created_at).tz_convert("Asia/Ho_Chi_Minh")
-        kinds = ", ".join(KIND_LABELS[kind].text(lang) for kind in version.kinds if kind in KIND_LABELS)
+        kinds = kinds_text(version.kinds, lang)
         source = version.file_name or (
             f"version {version.restored_from}" if english else f"phiên bản {version.restored_from}"
         )

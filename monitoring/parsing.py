@@ -45,9 +45,9 @@ def parse_groups(value: object) -> str | None:
         key = _group_key(part)
         if key is None:
             raise ValueProblem(
-                f"Nhóm nhiệm vụ “{part.strip()}” không hợp lệ. Hãy ghi một hoặc nhiều nhóm, cách nhau bởi dấu chấm phẩy: "
+                f"Nhóm nhiệm vụ “{text.strip()}” không hợp lệ. Hãy ghi một hoặc nhiều nhóm, cách nhau bởi dấu chấm phẩy: "
                 "Thể chế; Hạ tầng; Nền tảng; Nhân lực (hoặc số 1–4).",
-                f"Task group “{part.strip()}” is not valid. Write one or more groups separated by semicolons: "
+                f"Task groups “{text.strip()}” are not valid. Write one or more groups separated by semicolons: "
                 "Institutional; Infrastructure; Platforms; Human resources (or numbers 1–4).",
             )
         found.append(key)

@@ -4,7 +4,7 @@ Its sheets have one header row (ID, TEN, TEN_COQUAN, MA_COQUAN, LOAI_COQUAN, …
 MDHL, MDSH, TTTT, CLGQ, CKMB, TONG_SCORE, ROW_STT). TEN names the unit ("UBND tỉnh
 Bắc Ninh", "UBND xã Đông Thái - tỉnh An Giang"); the portal's own ids are not GSO
 codes, so units are matched by name. LOAI_COQUAN is 1 for a province, 2 for a
-provincial department and 3 for a commune; departments are not on the map and
+provincial department and 3 for a commune. Departments are not on the map, so
 their sheets are skipped.
 
 The export carries no period column. The period comes from the sheet ("Điểm năm" is
@@ -58,20 +58,23 @@ def _mapping(header: list[object]) -> dict[int, str]:
     return mapping
 
 
-def _month_year(file_name: str, sheets: list[RawSheet]) -> tuple[int, int] | None:
-    if match := _FILE_MONTH.search(file_name.lower()):
-        month, year = int(match.group(1)), int(match.group(2))
-        if 1 <= month <= 12:
-            return month, year
+def _file_month_year(file_name: str) -> tuple[int, int] | None:
+    match = _FILE_MONTH.search(file_name.lower())
+    if match and 1 <= int(match.group(1)) <= 12:
+        return int(match.group(1)), int(match.group(2))
+    return None
 
+
+def _trend_month_year(sheets: list[RawSheet]) -> tuple[int, int] | None:
+    """Return the last month and year of the "Xu hướng tháng" sheet."""
     for sheet in sheets:
-        if header_key(sheet.name) == "xu huong thang":
-            rows = [row for row in sheet.rows[1:] if len(row) >= 2 and row[0] is not None and row[1] is not None]
-            if rows:
-                try:
-                    return int(float(rows[-1][0])), int(float(rows[-1][1]))
-                except (TypeError, ValueError):
-                    return None
+        if header_key(sheet.name) != "xu huong thang":
+            continue
+        rows = [row for row in sheet.rows[1:] if len(row) >= 2 and row[0] is not None and row[1] is not None]
+        try:
+            return (int(float(rows[-1][0])), int(float(rows[-1][1]))) if rows else None
+        except (TypeError, ValueError):
+            return None
     return None
 
 
@@ -93,7 +96,10 @@ def layout(sheet: RawSheet, sheets: list[RawSheet], file_name: str) -> PortalLay
         return PortalLayout(header_index, {}, {"_skip": True})
 
     constants: dict[str, object] = {}
-    month_year = _month_year(file_name, sheets)
+    from_file, from_trend = _file_month_year(file_name), _trend_month_year(sheets)
+    if from_file and from_trend and from_file != from_trend:
+        constants["_period_conflict"] = (from_file, from_trend)
+    month_year = from_file or from_trend
     if month_year is not None:
         month, year = month_year
         is_year_sheet = header_key(sheet.name) == "diem nam"
@@ -104,7 +110,7 @@ def layout(sheet: RawSheet, sheets: list[RawSheet], file_name: str) -> PortalLay
 def report_skipped(report: ValidationReport, sheet_layout) -> None:
     """Add a warning that a sheet of provincial departments was not imported."""
     rows = sum(1 for row in sheet_layout.sheet.rows[sheet_layout.header_index + 1 :] if row)
-    report.problems.append(
+    report.add(
         Problem(
             WARNING,
             sheet_layout.sheet.name,
@@ -115,3 +121,27 @@ def report_skipped(report: ValidationReport, sheet_layout) -> None:
             f"Skipped {rows} rows of provincial departments: the map shows only provinces and communes.",
         )
     )
+
+
+def period_problems(constants: dict[str, object], file_name: str) -> list[tuple[str, str]]:
+    """Return messages for an export whose period can't be told, or is told two ways."""
+    if "period" not in constants:
+        return [
+            (
+                "Không xác định được kỳ đánh giá của tệp xuất từ Cổng Dịch vụ công (chỉ số 766). "
+                "Hãy đặt tên tệp có tháng và năm, ví dụ bao_cao_T10_2025.xlsx.",
+                "The period of this 766 portal export could not be determined. "
+                "Put the month and year in the file name, e.g. bao_cao_T10_2025.xlsx.",
+            )
+        ]
+    if "_period_conflict" in constants:
+        (file_month, file_year), (trend_month, trend_year) = constants["_period_conflict"]
+        return [
+            (
+                f"Tên tệp “{file_name}” ghi tháng {file_month}/{file_year}, nhưng trang “Xu hướng tháng” kết thúc ở "
+                f"tháng {trend_month}/{trend_year}. Hãy đổi tên tệp cho đúng tháng của báo cáo.",
+                f"The file name “{file_name}” says {file_month}/{file_year}, but the “Xu hướng tháng” sheet ends at "
+                f"{trend_month}/{trend_year}. Rename the file to the report's month.",
+            )
+        ]
+    return []

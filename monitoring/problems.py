@@ -9,6 +9,10 @@ import pandas as pd
 ERROR = "error"
 WARNING = "warning"
 
+MAX_PROBLEMS = 5_000
+"""Problems kept in one report. Past it, only the number of further errors and warnings
+is kept, so a file with an error on every one of 500,000 rows stays readable."""
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -62,6 +66,22 @@ class ValidationReport:
     rows: int = 0
     problems: list[Problem] = field(default_factory=list)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    omitted: dict[str, int] = field(default_factory=lambda: {ERROR: 0, WARNING: 0})
+
+    def add(self, problem: Problem) -> None:
+        """Add a problem, or only count it once `MAX_PROBLEMS` are listed."""
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(problem)
+        else:
+            self.omitted[problem.severity] += 1
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors) + self.omitted[ERROR]
+
+    @property
+    def warning_count(self) -> int:
+        return len(self.warnings) + self.omitted[WARNING]
 
     @property
     def errors(self) -> list[Problem]:
@@ -73,7 +93,7 @@ class ValidationReport:
 
     @property
     def ok(self) -> bool:
-        return not self.errors and bool(self.tables)
+        return self.error_count == 0 and bool(self.tables)
 
     @property
     def kind(self) -> str | None:
@@ -87,4 +107,6 @@ class ValidationReport:
             "rows": self.rows,
             "errors": [problem.as_dict(lang) for problem in self.errors],
             "warnings": [problem.as_dict(lang) for problem in self.warnings],
+            "omitted_errors": self.omitted[ERROR],
+            "omitted_warnings": self.omitted[WARNING],
         }

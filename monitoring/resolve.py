@@ -140,6 +140,8 @@ class UnitResolver:
         name = parse_text(raw_name)
         if name is None:
             return Resolved(code, tuple(findings))
+        if code is None and name.isdecimal():
+            return self._province(name, None, name_field, name_field)
         match = match_province(name)
         return self._combine(code, match, "province", name_field, findings)
 
@@ -191,5 +193,7 @@ class UnitResolver:
         name = parse_text(raw_name)
         if name is None:
             return Resolved(code, tuple(findings))
+        if code is None and name.isdecimal():
+            return self._commune(name, None, province, name_field, name_field)
         match = match_commune(name, province=provinces().at[scope, "name"] if scope else None)
         return self._combine(code, match, "commune", name_field, findings)

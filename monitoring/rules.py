@@ -86,5 +86,6 @@ def effective_status(table: pd.DataFrame, rules: StatusRules | None = None) -> p
 
 def missing_conditions(table: pd.DataFrame) -> pd.Series:
     """Return, per commune row, the keys of the conditions reported as not met."""
-    met = table.reindex(columns=list(CONDITION_KEYS)).astype("boolean")
-    return met.apply(lambda row: [key for key in CONDITION_KEYS if row[key] is False], axis=1)
+    unmet = table.reindex(columns=list(CONDITION_KEYS)).astype("boolean").eq(False).fillna(False)
+    lists = [[key for key, flag in zip(CONDITION_KEYS, row) if flag] for row in unmet.to_numpy(dtype=bool)]
+    return pd.Series(lists, index=table.index, dtype=object)

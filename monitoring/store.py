@@ -19,6 +19,9 @@ The same code serves SQLite (the default, a file under ``data/store``) and Postg
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -46,6 +49,8 @@ log = logging.getLogger(__name__)
 
 DATABASE_URL = "DXMAP_DATABASE_URL"
 DEFAULT_DATABASE = Path(__file__).resolve().parent.parent / "data" / "store" / "monitoring.sqlite"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+"""How long a SQLite connection waits for another process's write lock, in milliseconds."""
 
 metadata = sa.MetaData()
 
@@ -69,7 +74,7 @@ version_tables = sa.Table(
     sa.Column("kind", sa.String(32), primary_key=True),
     sa.Column("data_version", sa.Integer, sa.ForeignKey("dx_versions.id")),
 )
-"""Which version's rows make up each kind in a version (NULL: the sample)."""
+"""The version whose rows make up each kind in a version (NULL: the sample)."""
 
 write_lock = sa.Table(
     "dx_write_lock",
@@ -105,10 +110,23 @@ def _data_table(kind: str) -> sa.Table:
 
 data_tables = {kind: _data_table(kind) for kind in KINDS}
 
+_SCHEMA_OBJECTS = sum(1 + len(table.indexes) for table in metadata.tables.values())
+"""Number of tables and indexes that `Store.create` creates."""
+
+
+def _created_concurrently(error: sa.exc.DBAPIError) -> bool:
+    """Tell whether a CREATE failed because another process created the same table or index.
+
+    SQLite raises "table … already exists" and PostgreSQL "relation … already exists"
+    or, when both CREATE statements run at once, a unique violation in its catalog.
+    NOTE: only the SQLite case is exercised by the tests, which have no PostgreSQL server.
+    """
+    return isinstance(error, sa.exc.IntegrityError) or "already exists" in str(error.orig).lower()
+
 
 @dataclass(frozen=True)
 class Version:
-    """One stored version: what changed, from which file, when and by whom."""
+    """One stored version: the action, the kinds it changed, the source file, the time and the author."""
 
     id: int
     created_at: datetime
@@ -118,6 +136,26 @@ class Version:
     rows: int
     restored_from: int | None
     author: str | None
+
+
+class StoreError(Exception):
+    """An error of the store with its message in Vietnamese and English. ``str()`` returns the English one."""
+
+    def __init__(self, message_vi: str, message_en: str) -> None:
+        super().__init__(message_en)
+        self.message_vi = message_vi
+        self.message_en = message_en
+
+    def message(self, lang: str = "vi") -> str:
+        return self.message_en if lang == "en" else self.message_vi
+
+
+class VersionNotFoundError(StoreError, LookupError):
+    """A version id that the store does not contain."""
+
+
+class DatabaseOpenError(StoreError):
+    """A database URL that is invalid, whose driver is missing, or whose database can't be opened or created."""
 
 
 def database_url() -> str:
@@ -139,15 +177,49 @@ def _prepare_sqlite(engine: Engine) -> None:
         return
     database = engine.url.database
     if database and database != ":memory:":
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(database).parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            redacted = _redacted(engine.url)
+            # mkdir reports "File exists" or "Not a directory" when a file has the name of a folder on the path.
+            blocked = isinstance(error, (FileExistsError, NotADirectoryError))
+            reason_vi = "một phần của đường dẫn là tệp chứ không phải thư mục" if blocked else error.strerror
+            reason_en = "part of the path is a file, not a folder" if blocked else error.strerror
+            raise DatabaseOpenError(
+                f"Không tạo được thư mục {folder} cho cơ sở dữ liệu SQLite {redacted}: {reason_vi}. "
+                "Hãy chọn đường dẫn tệp nằm trong một thư mục có quyền ghi.",
+                f"Cannot create the folder {folder} of the SQLite database {redacted}: {reason_en}. "
+                "Choose a file path in a folder you can write to.",
+            ) from error
+
+    locked_error = engine.dialect.loaded_dbapi.OperationalError
 
     @sa.event.listens_for(engine, "connect")
     def _set_pragmas(dbapi_connection, _record) -> None:  # pragma: no cover - run by SQLAlchemy
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        _use_wal(cursor, locked_error)
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+
+def _use_wal(cursor, locked_error: type[Exception]) -> None:
+    """Switch the SQLite file to WAL mode, retrying while another connection holds a lock.
+
+    SQLite can reject this PRAGMA with "database is locked" at once, without waiting for
+    ``busy_timeout``, when several processes open a new file together. WAL mode is stored
+    in the file, so the switch only has to succeed once.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except locked_error as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 class Store:
@@ -159,23 +231,73 @@ class Store:
 
     @classmethod
     def open(cls, url: str | None = None) -> Store:
-        """Open the store at ``url`` (default: `database_url`), creating its tables if needed."""
-        return cls.attach(sa.create_engine(url or database_url()))
+        """Open the store at ``url`` (default: `database_url`), creating its tables if needed.
+
+        Raises `DatabaseOpenError` when the URL is invalid, its driver is not installed or
+        the database can't be opened or created.
+        """
+        engine = _create_engine(_parse_url(url or database_url()))
+        return cls.attach(engine)
 
     @classmethod
     def attach(cls, engine: Engine) -> Store:
-        """Open the store on an existing engine, such as the one of ``st.connection("sql")``."""
-        _prepare_sqlite(engine)
-        store = cls(engine)
-        store.create()
+        """Open the store on an existing engine, such as the one of ``st.connection("sql")``.
+
+        Raises `DatabaseOpenError` when the database can't be opened or created.
+        """
+        with _opening(engine.url):
+            _prepare_sqlite(engine)
+            store = cls(engine)
+            store.create()
         return store
 
+    @staticmethod
+    def check_url(url: str) -> None:
+        """Raise `DatabaseOpenError` when ``url`` is invalid or its driver is not installed."""
+        _create_engine(_parse_url(url)).dispose()
+
     def create(self) -> None:
-        """Create the tables that don't exist yet."""
-        metadata.create_all(self.engine)
-        with self.engine.begin() as connection:
-            if connection.execute(sa.select(write_lock.c.id)).first() is None:
+        """Create the tables and the write-lock row that don't exist yet.
+
+        Another process may be creating them at the same moment, such as a second
+        ``python -m monitoring import`` on a new database, so both steps tolerate losing
+        that race.
+        """
+        self._create_tables()
+        self._add_write_lock_row()
+
+    def _create_tables(self) -> None:
+        # `create_all` checks which tables exist and then creates the others, so a
+        # concurrent creator can create a table between the check and the CREATE. Each
+        # such failure means another process committed one more table or index, which
+        # the next check finds, so the attempts are bounded by the number of those.
+        attempts = _SCHEMA_OBJECTS + 1
+        for attempt in range(1, attempts + 1):
+            try:
+                metadata.create_all(self.engine)
+                return
+            except (sa.exc.OperationalError, sa.exc.ProgrammingError, sa.exc.IntegrityError) as error:
+                if attempt == attempts or not _created_concurrently(error):
+                    raise
+                log.info(
+                    "Creating the tables of %s collided with another process (%s); checking again, attempt %s of %s",
+                    _redacted(self.engine.url),
+                    error.orig,
+                    attempt + 1,
+                    attempts,
+                )
+
+    def _add_write_lock_row(self) -> None:
+        with self.engine.connect() as connection:
+            if connection.execute(sa.select(write_lock.c.id)).first() is not None:
+                return
+        # The insert runs in a transaction of its own whose first statement is a write,
+        # so SQLite waits for a concurrent writer instead of failing its read snapshot.
+        try:
+            with self.engine.begin() as connection:
                 connection.execute(write_lock.insert().values(id=1, counter=0))
+        except sa.exc.IntegrityError as error:
+            log.info("Another process added the write-lock row of %s first (%s)", _redacted(self.engine.url), error.orig)
 
     @property
     def sample(self) -> Dataset:
@@ -231,7 +353,10 @@ class Store:
         found = connection.execute(sa.select(versions.c.id).where(versions.c.id == version_id)).first()
         if found is None:
             latest = self._current(connection)
-            raise LookupError(f"Version {version_id} not found: versions run from 0 (the sample) to {latest}")
+            raise VersionNotFoundError(
+                f"Không tìm thấy phiên bản {version_id}: các phiên bản đánh số từ 0 (dữ liệu mẫu) đến {latest}.",
+                f"Version {version_id} not found: versions run from 0 (the sample) to {latest}.",
+            )
 
     def _load_kind(self, connection: Connection, kind: str, data_version: int | None) -> tuple[pd.DataFrame, Provenance]:
         if data_version is None:
@@ -242,6 +367,26 @@ class Store:
         info = connection.execute(sa.select(versions).where(versions.c.id == data_version)).mappings().one()
         created = pd.Timestamp(_utc(info["created_at"]))
         return normalise_table(kind, frame), Provenance(kind, "import", data_version, created, info["file_name"])
+
+    def would_change(self, tables: dict[str, pd.DataFrame]) -> bool:
+        """Tell whether importing ``tables`` would change the current data of their kinds.
+
+        The first import of a kind always changes it, because imported rows replace the
+        sample. Otherwise the merged table is compared with the stored one, kind by kind.
+        Another process may import between this check and `import_tables`, so use the
+        result for messages, not to decide whether to import.
+        """
+        with self.engine.connect() as connection:
+            current = self._current(connection)
+            contents = self.contents(connection, current) if current else dict.fromkeys(KINDS)
+            for kind, new_rows in tables.items():
+                if contents[kind] is None:
+                    return True
+                stored, _ = self._load_kind(connection, kind, contents[kind])
+                merged = _merged(kind, stored, normalise_table(kind, new_rows))
+                if not merged.equals(stored):
+                    return True
+        return False
 
     # --- writing ------------------------------------------------------------------
 
@@ -301,9 +446,7 @@ class Store:
         if data_version is None:
             return new_rows
         stored, _ = self._load_kind(connection, kind, data_version)
-        keys = list(KEYS[kind])
-        replaced = pd.MultiIndex.from_frame(stored[keys]).isin(pd.MultiIndex.from_frame(new_rows[keys]))
-        return normalise_table(kind, pd.concat([stored[~replaced], new_rows], ignore_index=True))
+        return _merged(kind, stored, new_rows)
 
     def _insert_rows(self, connection: Connection, kind: str, version_id: int, table: pd.DataFrame) -> None:
         records = _records(kind, table)
@@ -317,6 +460,13 @@ class Store:
             version_tables.insert(),
             [{"version_id": version_id, "kind": kind, "data_version": data_version} for kind, data_version in contents.items()],
         )
+
+
+def _merged(kind: str, stored: pd.DataFrame, new_rows: pd.DataFrame) -> pd.DataFrame:
+    """Return ``stored`` with its rows replaced by the ``new_rows`` of the same key, and the other new rows added."""
+    keys = list(KEYS[kind])
+    replaced = pd.MultiIndex.from_frame(stored[keys]).isin(pd.MultiIndex.from_frame(new_rows[keys]))
+    return normalise_table(kind, pd.concat([stored[~replaced], new_rows], ignore_index=True))
 
 
 def _records(kind: str, table: pd.DataFrame) -> list[dict]:
@@ -346,16 +496,96 @@ def _version(row) -> Version:
 
 
 def has_imports(url: str | None = None) -> bool:
-    """Tell whether the database at ``url`` holds a version, without creating anything."""
-    parsed = sa.engine.make_url(url or database_url())
+    """Tell whether the database at ``url`` contains a version, without creating anything."""
+    parsed = _parse_url(url or database_url())
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         if not Path(parsed.database).exists():
             return False
-    engine = sa.create_engine(parsed)
+    engine = _create_engine(parsed)
     try:
-        if not sa.inspect(engine).has_table("dx_versions"):
-            return False
-        with engine.connect() as connection:
-            return (connection.execute(sa.select(sa.func.count()).select_from(versions)).scalar() or 0) > 0
+        with _opening(parsed):
+            if not sa.inspect(engine).has_table("dx_versions"):
+                return False
+            with engine.connect() as connection:
+                return (connection.execute(sa.select(sa.func.count()).select_from(versions)).scalar() or 0) > 0
     finally:
         engine.dispose()
+
+
+# --- opening a database URL ---------------------------------------------------------
+
+_URL_FORMS_VI = "sqlite:///đường/dẫn/tệp.sqlite hoặc postgresql+psycopg://user:password@host:5432/database"
+_URL_FORMS_EN = "sqlite:///path/to/file.sqlite or postgresql+psycopg://user:password@host:5432/database"
+_URL_SOURCES_VI = "--database, biến môi trường DXMAP_DATABASE_URL hoặc url của [connections.sql] trong secrets.toml"
+_URL_SOURCES_EN = "--database, the DXMAP_DATABASE_URL environment variable or url of [connections.sql] in secrets.toml"
+
+
+def _parse_url(url: str) -> sa.engine.URL:
+    try:
+        return sa.engine.make_url(url)
+    except (sa.exc.ArgumentError, ValueError) as error:
+        redacted = _redacted_text(url)
+        raise DatabaseOpenError(
+            f"URL cơ sở dữ liệu không hợp lệ: {redacted}. URL cần có dạng {_URL_FORMS_VI}. "
+            f"Hãy sửa giá trị đặt qua {_URL_SOURCES_VI}.",
+            f"Invalid database URL {redacted}: expected the form {_URL_FORMS_EN}. "
+            f"Fix the value set with {_URL_SOURCES_EN}.",
+        ) from error
+
+
+def _create_engine(url: sa.engine.URL) -> Engine:
+    redacted = _redacted(url)
+    try:
+        return sa.create_engine(url)
+    except sa.exc.NoSuchModuleError as error:
+        raise DatabaseOpenError(
+            f"Không hỗ trợ loại cơ sở dữ liệu {url.drivername} trong URL {redacted}. Hãy dùng URL dạng {_URL_FORMS_VI}.",
+            f"Unsupported database type {url.drivername} in URL {redacted}: use a URL of the form {_URL_FORMS_EN}.",
+        ) from error
+    except ModuleNotFoundError as error:
+        raise DatabaseOpenError(
+            f"Chưa cài trình điều khiển (driver) cho cơ sở dữ liệu {redacted}: thiếu mô-đun Python {error.name}. "
+            "Hãy cài gói cung cấp mô-đun này vào môi trường Python của ứng dụng "
+            '(với postgresql+psycopg: pip install "psycopg[binary]") hoặc dùng URL khác.',
+            f"The driver for the database {redacted} is not installed: Python module {error.name} is missing. "
+            "Install the package that provides it in the app's Python environment "
+            '(for postgresql+psycopg: pip install "psycopg[binary]") or use another URL.',
+        ) from error
+
+
+@contextmanager
+def _opening(url: sa.engine.URL) -> Iterator[None]:
+    """Raise `DatabaseOpenError` when the database at ``url`` can't be connected to, read or created."""
+    try:
+        yield
+    except sa.exc.DatabaseError as error:
+        redacted = _redacted(url)
+        reason = str(error.orig)
+        if url.password:
+            reason = reason.replace(str(url.password), "***")
+        if url.get_backend_name() == "sqlite":
+            fix_vi = "Hãy kiểm tra đường dẫn trỏ tới một tệp SQLite (hoặc một tệp chưa có) trong thư mục có quyền ghi."
+            fix_en = "Check that the path is a SQLite database file, or a file not created yet, in a folder you can write to."
+        else:
+            fix_vi = "Hãy kiểm tra máy chủ cơ sở dữ liệu đang chạy và chấp nhận người dùng, mật khẩu và tên cơ sở dữ liệu trong URL."
+            fix_en = "Check that the database server is running and accepts the user, password and database name in the URL."
+        raise DatabaseOpenError(
+            f"Không mở được cơ sở dữ liệu {redacted}: {reason}. {fix_vi}",
+            f"Cannot open the database {redacted}: {reason}. {fix_en}",
+        ) from error
+
+
+def _redacted(url: sa.engine.URL) -> str:
+    return url.render_as_string(hide_password=True)
+
+
+def _redacted_text(url: str) -> str:
+    """Mask the password of a URL that `make_url` can't parse, keeping ``user:***@host``."""
+    head, at, host = url.rpartition("@")
+    if not at:
+        return url
+    scheme, separator, user_info = head.partition("://")
+    if not separator:
+        scheme, user_info = "", head
+    user, colon, _password = user_info.partition(":")
+    return f"{scheme}{separator}{user}{colon}{'***' if colon else ''}@{host}"

@@ -7,22 +7,31 @@ stored here; `monitoring.store` imports a report only when it has no errors.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-from geo.matching import match_province
+from geo.matching import match_commune, match_province
 from geo.units import communes, provinces
 from monitoring import portal766
-from monitoring.columns import FIELDS, REQUIRED, detect, header_key
+from monitoring.columns import REQUIRED
+from monitoring.file_problems import (
+    hidden_sheet_problem,
+    key_when,
+    missing_units_warning,
+    no_rows_problem,
+    no_table_problem,
+    skipped_sheet_problem,
+    unit_label,
+)
+from monitoring.formatting import number, percent
 from monitoring.model import (
     COMMUNE_STATUS,
     CONDITION_KEYS,
     FILING,
     KEYS,
-    KIND_LABELS,
     PROVINCE_STATUS,
     SCORE_KEYS,
     SCORES,
@@ -35,6 +44,17 @@ from monitoring.problems import ERROR, WARNING, Problem, ValidationReport
 from monitoring.reading import RawSheet, read_sheets, read_sheets_from_bytes
 from monitoring.resolve import Resolved, UnitResolver, looks_like_commune
 from monitoring.rules import StatusRules
+from monitoring.sheets import (
+    UNIT_FIELDS,
+    SheetLayout,
+    find_layout,
+    is_footer_row,
+    is_guide_sheet,
+    is_total_row,
+    missing_columns,
+    missing_conditions_message,
+    unread_columns_message,
+)
 from monitoring.values import (
     ValueProblem,
     parse_count,
@@ -47,9 +67,6 @@ from monitoring.values import (
     rate_scale,
 )
 
-TOTAL_ROW_NAMES = frozenset({"tong", "tong cong", "cong", "toan quoc", "ca nuoc", "total", "grand total", "tong so"})
-"""Unit names of summary rows that spreadsheets add under the data; they are skipped."""
-
 RATE_TOLERANCE = 0.005
 """How far a written online rate may differ from online / total before it is an error
 (half a percentage point, on top of the rounding of the counts)."""
@@ -57,43 +74,7 @@ RATE_TOLERANCE = 0.005
 SCORE_TOTAL_TOLERANCE = 0.1
 """How far a written total score may differ from the sum of its six groups."""
 
-MAX_LISTED_UNITS = 10
-"""Units named in one warning about units with no data, before "and N more"."""
-
 _FAR_FUTURE = date(9999, 12, 31)
-
-
-@dataclass
-class SheetLayout:
-    """Where a sheet's table is: its kind, header row and the field of each column."""
-
-    sheet: RawSheet
-    kind: str
-    header_index: int
-    mapping: dict[int, str]
-    constants: dict[str, object] = field(default_factory=dict)
-    portal: bool = False
-
-    def header_of(self, key: str) -> str:
-        for position, mapped in self.mapping.items():
-            if mapped == key:
-                return str(self.sheet.rows[self.header_index][position])
-        return _field_header(self.kind, key)
-
-    @property
-    def fields(self) -> set[str]:
-        return set(self.mapping.values()) | set(self.constants)
-
-
-def _field_header(kind: str, key: str) -> str:
-    for item in FIELDS[kind]:
-        if item.key == key:
-            return item.vi
-    return key
-
-
-def _format_date(value: pd.Timestamp) -> str:
-    return value.strftime("%d/%m/%Y")
 
 
 class _Checker:
@@ -105,86 +86,84 @@ class _Checker:
         self.rules = rules
         self.units = UnitResolver()
         self.records: dict[str, list[dict]] = {}
+        self._parsed: dict[tuple, tuple[bool, object]] = {}
 
     # --- problems ------------------------------------------------------------
 
     def add(self, severity, layout, row, key, value, message_vi, message_en) -> None:
         column = layout.header_of(key) if layout is not None and key else None
         sheet = layout.sheet.name if layout is not None else None
-        self.report.problems.append(Problem(severity, sheet, row, column, value, message_vi, message_en))
+        self.report.add(Problem(severity, sheet, row, column, value, message_vi, message_en))
 
     def add_value_problem(self, layout, row, key, value, problem: ValueProblem) -> None:
         self.add(ERROR, layout, row, key, value, problem.message("vi"), problem.message("en"))
 
     # --- sheets ---------------------------------------------------------------
 
-    def layout(self, sheet: RawSheet, sheets: list[RawSheet]) -> SheetLayout | None:
-        portal = portal766.layout(sheet, sheets, self.report.file_name)
-        if portal is not None:
-            return SheetLayout(sheet, SCORES, portal.header_index, portal.mapping, portal.constants, portal=True)
-        found = detect(sheet.rows)
-        if found is None:
-            return None
-        kind, header_index, mapping = found
-        return SheetLayout(sheet, kind, header_index, mapping)
-
     def check_sheet(self, layout: SheetLayout) -> None:
         records = self.records.setdefault(layout.kind, [])
         if not self.check_columns(layout):
             return
-        scale = self.column_rate_scale(layout)
+        self.warn_about_columns(layout)
+        scale = layout.rate_scale = self.column_rate_scale(layout)
 
         for index in range(layout.header_index + 1, len(layout.sheet.rows)):
-            raw = self.raw_row(layout, index)
+            cells = layout.sheet.rows[index]
+            if is_footer_row(cells):
+                self.warn_footer(layout, index + 1)
+                break
+            raw = self.raw_row(layout, cells)
             if raw is None:
                 continue
             self.report.rows += 1
+            if is_total_row(cells):
+                self.warn_total_row(layout, index + 1)
+                continue
             record = self.parse_row(layout, raw, index + 1, scale)
             if record is not None:
                 records.append(record)
 
-    def raw_row(self, layout: SheetLayout, index: int) -> dict | None:
-        cells = layout.sheet.rows[index]
+    def raw_row(self, layout: SheetLayout, cells: list[object]) -> dict | None:
         raw = {key: cells[position] if position < len(cells) else None for position, key in layout.mapping.items()}
         if all(value is None or str(value).strip() == "" for value in raw.values()):
             return None
         raw.update({key: value for key, value in layout.constants.items() if raw.get(key) in (None, "")})
         return raw
 
+    def warn_about_columns(self, layout: SheetLayout) -> None:
+        for message in (unread_columns_message(layout), missing_conditions_message(layout)):
+            if message is not None:
+                self.add(WARNING, layout, layout.header_row, None, None, *message)
+
+    def warn_footer(self, layout: SheetLayout, row: int) -> None:
+        self.add(
+            WARNING,
+            layout,
+            row,
+            None,
+            None,
+            f"Dừng đọc ở dòng {row}: từ dòng này là phần ký tên cuối bảng.",
+            f"Stopped reading at row {row}: the signature block under the table starts there.",
+        )
+
+    def warn_total_row(self, layout: SheetLayout, row: int) -> None:
+        self.add(
+            WARNING,
+            layout,
+            row,
+            None,
+            None,
+            "Dòng tổng cộng được bỏ qua: số liệu tổng hợp được tính từ các dòng đơn vị.",
+            "Skipped a total row: totals are computed from the unit rows.",
+        )
+
     def check_columns(self, layout: SheetLayout) -> bool:
-        missing = [key for key in REQUIRED[layout.kind] if key not in layout.fields]
-        missing_any = _missing_alternatives(layout.kind, layout.fields)
-        header_row = layout.header_index + 1
-        if layout.portal and "period" in missing:
-            missing.remove("period")
-            self.add(
-                ERROR,
-                layout,
-                header_row,
-                None,
-                None,
-                "Không xác định được kỳ đánh giá của file xuất từ Cổng Dịch vụ công (chỉ số 766). "
-                "Hãy đặt tên file có tháng và năm, ví dụ bao_cao_T10_2025.xlsx.",
-                "The period of this 766 portal export could not be determined. "
-                "Put the month and year in the file name, e.g. bao_cao_T10_2025.xlsx.",
-            )
-            return False
-        for key in missing:
-            header = _field_header(layout.kind, key)
-            self.add(
-                ERROR,
-                layout,
-                header_row,
-                None,
-                None,
-                f"Thiếu cột bắt buộc “{header}” trong bảng {KIND_LABELS[layout.kind].vi.lower()}. "
-                "Hãy thêm cột này, theo đúng tên trong file mẫu.",
-                f"Required column “{_english_header(layout.kind, key)}” is missing from the "
-                f"{KIND_LABELS[layout.kind].en.lower()} table. Add it, named as in the template.",
-            )
-        for vi, en in missing_any:
-            self.add(ERROR, layout, header_row, None, None, vi, en)
-        return not missing and not missing_any
+        problems = missing_columns(layout)
+        if layout.portal:
+            problems += portal766.period_problems(layout.constants, self.report.file_name)
+        for message_vi, message_en in problems:
+            self.add(ERROR, layout, layout.header_row, None, None, message_vi, message_en)
+        return not problems
 
     def column_rate_scale(self, layout: SheetLayout) -> str | None:
         positions = [position for position, key in layout.mapping.items() if key == "rate"]
@@ -196,18 +175,6 @@ class _Checker:
     # --- rows -----------------------------------------------------------------
 
     def parse_row(self, layout: SheetLayout, raw: dict, row: int, scale: str | None) -> dict | None:
-        if _is_total_row(raw):
-            self.add(
-                WARNING,
-                layout,
-                row,
-                None,
-                None,
-                "Dòng tổng cộng được bỏ qua: số liệu tổng hợp được tính từ các dòng đơn vị.",
-                "Skipped a total row: totals are computed from the unit rows.",
-            )
-            return None
-
         values = self.parse_cells(layout, raw, row, scale)
         unit = {} if layout.kind == TASKS else self.resolve_unit(layout, raw, row)
         if values is None or unit is None:
@@ -221,14 +188,14 @@ class _Checker:
         values: dict[str, object] = {}
         failed = False
         for key, value in raw.items():
-            if key in _UNIT_FIELDS:
+            if key in UNIT_FIELDS:
                 continue
             try:
                 values[key] = self.parse_cell(layout.kind, key, value, scale)
             except ValueProblem as problem:
                 self.add_value_problem(layout, row, key, value, problem)
                 failed = True
-        missing = [key for key in REQUIRED[layout.kind] if values.get(key) is None and key not in _UNIT_FIELDS]
+        missing = [key for key in REQUIRED[layout.kind] if values.get(key) is None and key not in UNIT_FIELDS]
         for key in missing:
             if not failed or raw.get(key) in (None, ""):
                 self.add(
@@ -243,6 +210,24 @@ class _Checker:
         return None if failed or missing else values
 
     def parse_cell(self, kind: str, key: str, value: object, scale: str | None) -> object:
+        """Parse one cell, remembering the result of each distinct text or number:
+        a file repeats its dates, codes and statuses on many rows."""
+        try:
+            memo_key = (kind, key, type(value), value, scale)
+            outcome = self._parsed.get(memo_key)
+        except TypeError:
+            return self._parse_cell(kind, key, value, scale)
+        if outcome is None:
+            try:
+                outcome = (True, self._parse_cell(kind, key, value, scale))
+            except ValueProblem as problem:
+                outcome = (False, problem)
+            self._parsed[memo_key] = outcome
+        if not outcome[0]:
+            raise outcome[1]
+        return outcome[1]
+
+    def _parse_cell(self, kind: str, key: str, value: object, scale: str | None) -> object:
         if key in ("report_date", "date", "completed"):
             return parse_date(value, today=self.today)
         if key == "deadline":
@@ -258,7 +243,7 @@ class _Checker:
         if key == "groups":
             return parse_groups(value)
         if key == "period":
-            return parse_period(value)
+            return _check_period(parse_period(value), value, self.today)
         if key in SCORE_KEYS or (key == "total" and kind == SCORES):
             return parse_score(value, score_maximum(key))
         return parse_text(value)
@@ -266,7 +251,7 @@ class _Checker:
     # --- units ----------------------------------------------------------------
 
     def resolve_unit(self, layout: SheetLayout, raw: dict, row: int) -> dict | None:
-        level = self.unit_level(layout.kind, raw)
+        level = self.unit_level(layout, raw)
         province = None
         if any(raw.get(key) not in (None, "") for key in ("province_code", "province_name")) or level == "province":
             province = self.units.province(
@@ -301,24 +286,24 @@ class _Checker:
                 return Resolved(match.code)
         return None
 
-    def unit_level(self, kind: str, raw: dict) -> str:
-        if kind == PROVINCE_STATUS:
+    def unit_level(self, layout: SheetLayout, raw: dict) -> str:
+        """Tell whether a row of a filing or score sheet is about a province or a commune."""
+        if layout.kind == PROVINCE_STATUS:
             return "province"
-        if kind == COMMUNE_STATUS:
+        if layout.kind == COMMUNE_STATUS:
             return "commune"
         if raw.get("commune_code") not in (None, "") or raw.get("commune_name") not in (None, ""):
             return "commune"
-        code = str(raw.get("unit_code") or "").strip()
-        if code:
-            return "province" if len(code.split(".")[0]) <= 2 else "commune"
-        name = str(raw.get("unit_name") or "").strip()
-        if name:
-            return "commune" if looks_like_commune(name) else "province"
+
+        name = parse_text(raw.get("unit_name"))
+        if name is not None and (looks_like_commune(name) or _commune_only(name)):
+            return "commune"
+        if raw.get("unit_code") not in (None, ""):
+            return layout.code_level
         return "province"
 
     def report_unit(self, layout: SheetLayout, raw: dict, row: int, resolved: Resolved | None, level: str) -> dict | None:
         if resolved is None or (resolved.code is None and not resolved.findings):
-            key = "commune_name" if level == "commune" else "province_name"
             self.add(
                 ERROR,
                 layout,
@@ -362,6 +347,8 @@ class _Checker:
                 "The number of online dossiers is missing. Write it, or the online rate.",
             )
             return None
+        if rate is not None and layout.rate_scale == "percent" and _bare_fraction(raw.get("rate")):
+            self.warn_rate_scale(layout, row, raw.get("rate"), rate)
         if online is None:
             values["online"] = online = round(rate * total)
         if online > total:
@@ -371,8 +358,10 @@ class _Checker:
                 row,
                 "online",
                 raw.get("online"),
-                f"Số hồ sơ trực tuyến ({online}) lớn hơn tổng số hồ sơ ({total}). Hãy sửa một trong hai số.",
-                f"Online dossiers ({online}) exceed the total ({total}). Correct one of the two numbers.",
+                f"Số hồ sơ trực tuyến ({number(online)}) lớn hơn tổng số hồ sơ ({number(total)}). "
+                "Hãy sửa một trong hai số.",
+                f"Online dossiers ({number(online, 'en')}) exceed the total ({number(total, 'en')}). "
+                "Correct one of the two numbers.",
             )
             return None
         if rate is not None and raw.get("online") not in (None, "") and total > 0:
@@ -383,13 +372,28 @@ class _Checker:
                     row,
                     "rate",
                     raw.get("rate"),
-                    f"Tỷ lệ {rate:.1%} không khớp với {online}/{total} hồ sơ ({online / total:.1%}). "
+                    f"Tỷ lệ {percent(rate)} không khớp với {number(online)}/{number(total)} hồ sơ "
+                    f"({percent(online / total)}). "
                     "Hãy sửa tỷ lệ, hoặc xóa cột tỷ lệ vì tỷ lệ được tính từ số hồ sơ.",
-                    f"The rate {rate:.1%} disagrees with {online}/{total} dossiers ({online / total:.1%}). "
+                    f"The rate {percent(rate, 'en')} disagrees with {number(online, 'en')}/{number(total, 'en')} "
+                    f"dossiers ({percent(online / total, 'en')}). "
                     "Correct it, or drop the rate column: rates are computed from the counts.",
                 )
                 return None
         return values
+
+    def warn_rate_scale(self, layout: SheetLayout, row: int, written: object, rate: float) -> None:
+        self.add(
+            WARNING,
+            layout,
+            row,
+            "rate",
+            written,
+            f"Tỷ lệ “{written}” được hiểu là {percent(rate)}, vì cột này có giá trị lớn hơn 1 (thang 0–100). "
+            f"Nếu ý là {percent(rate * 100)}, hãy ghi {number(rate * 100)}%.",
+            f"The rate “{written}” is read as {percent(rate, 'en')}, because this column has values above 1 "
+            f"(a 0–100 scale). If {percent(rate * 100, 'en')} is meant, write {number(rate * 100, 'en')}%.",
+        )
 
     def check_scores(self, layout: SheetLayout, values: dict) -> dict | None:
         groups = [values.get(key) for key in SCORE_KEYS]
@@ -402,8 +406,10 @@ class _Checker:
                     values["_row"],
                     "total",
                     values["total"],
-                    f"Tổng điểm {values['total']:g} khác tổng sáu nhóm điểm ({total:.2f}). Hãy kiểm tra lại.",
-                    f"The total score {values['total']:g} differs from the sum of the six groups ({total:.2f}). Check it.",
+                    f"Tổng điểm {number(values['total'])} khác tổng sáu nhóm điểm ({number(round(total, 2))}). "
+                    "Hãy kiểm tra lại.",
+                    f"The total score {number(values['total'], 'en')} differs from the sum of the six groups "
+                    f"({number(round(total, 2), 'en')}). Check it.",
                 )
                 return None
         return values
@@ -478,11 +484,11 @@ class _Checker:
         return kept
 
     def add_duplicate(self, kind: str, first: dict, second: dict) -> None:
-        unit = _unit_label(second)
-        when = _key_when(kind, second)
+        unit = unit_label(second)
+        when = key_when(kind, second)
         where_vi = f"dòng {first['_row']}" + (f" (trang {first['_sheet']})" if first["_sheet"] != second["_sheet"] else "")
         where_en = f"row {first['_row']}" + (f" (sheet {first['_sheet']})" if first["_sheet"] != second["_sheet"] else "")
-        self.report.problems.append(
+        self.report.add(
             Problem(
                 ERROR,
                 second["_sheet"],
@@ -502,134 +508,85 @@ class _Checker:
         for report_date, rows in table.groupby("report_date"):
             missing = official.index.difference(rows[code_column])
             if len(missing):
-                self.report.problems.append(_missing_units_warning(kind, official, missing, report_date))
+                self.report.add(missing_units_warning(kind, official, missing, report_date))
 
 
-_UNIT_FIELDS = frozenset({"province_code", "province_name", "commune_code", "commune_name", "unit_code", "unit_name"})
+def _bare_fraction(value: object) -> bool:
+    """Tell whether a written rate is a bare number from 0 to 1, with no "%" sign."""
+    if isinstance(value, bool) or value is None:
+        return False
+    if isinstance(value, str) and "%" in value:
+        return False
+    try:
+        number_value = parse_number(value)
+    except ValueProblem:
+        return False
+    return number_value is not None and 0 < number_value <= 1
 
 
-def _english_header(kind: str, key: str) -> str:
-    for item in FIELDS[kind]:
-        if item.key == key:
-            return item.en
-    return key
-
-
-def _missing_alternatives(kind: str, fields: set[str]) -> list[tuple[str, str]]:
-    """Return messages for each "one of these columns" rule that ``fields`` breaks."""
-    problems = []
-    unit_fields = {
-        PROVINCE_STATUS: ({"province_code", "province_name"}, "Mã tỉnh” hoặc “Tỉnh, thành phố", "Province code” or “Province"),
-        COMMUNE_STATUS: ({"commune_code", "commune_name"}, "Mã xã” hoặc “Xã, phường", "Commune code” or “Commune"),
-        FILING: (_UNIT_FIELDS, "Mã đơn vị” hoặc “Đơn vị", "Unit code” or “Unit"),
-        SCORES: (_UNIT_FIELDS, "Mã đơn vị” hoặc “Đơn vị", "Unit code” or “Unit"),
-    }
-    if kind in unit_fields and not fields & unit_fields[kind][0]:
-        _, vi, en = unit_fields[kind]
-        problems.append((f"Thiếu cột đơn vị: cần cột “{vi}”.", f"The unit column is missing: add “{en}”."))
-    if kind == COMMUNE_STATUS and not fields & {"status", *CONDITION_KEYS}:
-        problems.append(
-            (
-                "Thiếu cột “Trạng thái” và các cột điều kiện: cần ít nhất một trong số đó.",
-                "Both the “Status” column and the condition columns are missing: add at least one of them.",
-            )
+def _check_period(period: str | None, value: object, today: date) -> str | None:
+    """Reject a score period after ``today``'s month."""
+    if period is None:
+        return None
+    current = f"{today.year:04d}" if len(period) == 4 else f"{today.year:04d}-{today.month:02d}"
+    if period > current:
+        raise ValueProblem(
+            f"Kỳ đánh giá “{value}” ở tương lai. Hãy kiểm tra lại năm, tháng.",
+            f"The period “{value}” is in the future. Check the year and month.",
         )
-    if kind == FILING and not fields & {"online", "rate"}:
-        problems.append(
-            (
-                "Thiếu cột “Hồ sơ trực tuyến” (hoặc “Tỷ lệ trực tuyến”).",
-                "The “Online dossiers” column (or “Online rate”) is missing.",
-            )
-        )
-    return problems
+    return period
 
 
-def _is_total_row(raw: dict) -> bool:
-    names = [raw.get(key) for key in ("province_name", "commune_name", "unit_name", "task_id", "title")]
-    return any(isinstance(name, str) and header_key(name) in TOTAL_ROW_NAMES for name in names)
-
-
-def _unit_label(record: dict) -> str:
-    for column in ("province_code", "commune_code", "unit_code"):
-        code = record.get(column)
-        if code:
-            table = provinces() if len(code) == 2 else communes()
-            return f"{table.at[code, 'name']} (mã {code})"
-    return f"Nhiệm vụ {record.get('task_id')}"
-
-
-def _key_when(kind: str, record: dict) -> tuple[str, str]:
-    for column in ("report_date", "date"):
-        if column in record:
-            text = _format_date(record[column])
-            return f" trong ngày {text}", f" for {text}"
-    if kind == SCORES:
-        return f" trong kỳ {record['period']}", f" for period {record['period']}"
-    return "", ""
-
-
-def _missing_units_warning(kind: str, official: pd.DataFrame, missing: pd.Index, report_date) -> Problem:
-    names = ", ".join(official.loc[missing[:MAX_LISTED_UNITS], "name"])
-    more = len(missing) - MAX_LISTED_UNITS
-    unit_vi, unit_en = ("tỉnh, thành phố", "provinces") if kind == PROVINCE_STATUS else ("xã, phường", "communes")
-    count = f"{len(missing):,}".replace(",", ".")
-    when = _format_date(pd.Timestamp(report_date))
-    return Problem(
-        WARNING,
-        None,
-        None,
-        None,
-        None,
-        f"{count} {unit_vi} không có dữ liệu ngày {when}: {names}" + (f" và {more} đơn vị khác." if more > 0 else "."),
-        f"{len(missing):,} {unit_en} have no data for {when}: {names}" + (f" and {more} more." if more > 0 else "."),
-    )
+@lru_cache(maxsize=4096)
+def _commune_only(name: str) -> bool:
+    """Tell whether a name without a prefix names no province but some commune
+    ("Phú Quốc", "Tân Hội"), so a generic unit column holds a commune."""
+    return match_province(name).status == "unknown" and match_commune(name).status != "unknown"
 
 
 def validate_sheets(
     sheets: list[RawSheet], file_name: str, *, today: date | None = None, rules: StatusRules | None = None
 ) -> ValidationReport:
-    """Validate sheets read from one file."""
+    """Validate sheets read from one file.
+
+    Hidden sheets and the templates' explanation sheets are not read. A sheet whose
+    table lacks required columns is an error, unless another sheet of the workbook
+    holds a complete table: then it is taken for a side table (a chart's data, a
+    list of units) and skipped with a warning.
+    """
     checker = _Checker(file_name, today or date.today(), rules or StatusRules.from_settings())
+    layouts = _find_layouts(checker, sheets)
+    complete = [layout for layout in layouts if not missing_columns(layout)]
+
+    for layout in layouts:
+        if complete and layout not in complete:
+            checker.report.add(skipped_sheet_problem(layout))
+        else:
+            checker.check_sheet(layout)
+
+    if not checker.records:
+        checker.report.add(no_table_problem(file_name, sheets))
+    elif not any(checker.records.values()) and not checker.report.error_count:
+        checker.report.add(no_rows_problem(file_name))
+    return checker.finish()
+
+
+def _find_layouts(checker: _Checker, sheets: list[RawSheet]) -> list[SheetLayout]:
+    layouts = []
     for sheet in sheets:
-        layout = checker.layout(sheet, sheets)
+        if is_guide_sheet(sheet):
+            continue
+        if sheet.hidden:
+            checker.report.add(hidden_sheet_problem(sheet))
+            continue
+        layout = find_layout(sheet, sheets, checker.report.file_name)
         if layout is None:
             continue
         if layout.portal and layout.constants.get("_skip"):
             portal766.report_skipped(checker.report, layout)
             continue
-        checker.check_sheet(layout)
-
-    if not checker.records:
-        checker.report.problems.append(_no_table_problem(file_name, sheets))
-    elif not any(checker.records.values()) and not checker.report.errors:
-        checker.report.problems.append(_no_rows_problem(file_name))
-    return checker.finish()
-
-
-def _no_rows_problem(file_name: str) -> Problem:
-    return Problem(
-        ERROR,
-        None,
-        None,
-        None,
-        None,
-        f"“{file_name}” có dòng tiêu đề nhưng không có dòng dữ liệu nào. Hãy điền số liệu dưới dòng tiêu đề.",
-        f"“{file_name}” has a header row but no data rows. Fill in the data below the header.",
-    )
-
-
-def _no_table_problem(file_name: str, sheets: list[RawSheet]) -> Problem:
-    return Problem(
-        ERROR,
-        sheets[0].name if len(sheets) == 1 else None,
-        None,
-        None,
-        None,
-        f"Không nhận ra bảng dữ liệu nào trong “{file_name}”: không tìm thấy dòng tiêu đề cột quen thuộc. "
-        "Hãy dùng file mẫu và giữ nguyên tên các cột.",
-        f"No known table found in “{file_name}”: no row looks like a known header. "
-        "Use the template and keep its column names.",
-    )
+        layouts.append(layout)
+    return layouts
 
 
 def validate_file(

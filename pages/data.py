@@ -6,11 +6,11 @@ import logging
 
 import streamlit as st
 
-from monitoring.formatting import problems_table, provenance_text, versions_table
+from monitoring.formatting import problems_table, provenance_text, report_headline, versions_table
 from monitoring.model import KIND_LABELS, KINDS
 from monitoring.reading import FileReadError
 from monitoring.templates import template_csv, template_file_name, template_xlsx
-from ui.data import current_dataset, get_store, validate_upload
+from ui.data import current_dataset, store_or_stop, validate_upload
 from ui.language import text
 from ui.page import setup_page
 
@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 MAX_PROBLEMS_SHOWN = 200
 
 lang = setup_page()
-store = get_store()
+store = store_or_stop(lang)
 
 st.header(text("Dữ liệu", "Data"))
 
@@ -48,11 +48,7 @@ if upload is not None:
         report = None
 
     if report is not None:
-        summary = text(
-            f"{report.file_name}: {report.rows} dòng, {len(report.errors)} lỗi, {len(report.warnings)} cảnh báo.",
-            f"{report.file_name}: {report.rows} rows, {len(report.errors)} errors, {len(report.warnings)} warnings.",
-        )
-        (st.error if report.errors else st.success)(summary)
+        (st.error if report.error_count else st.success)(report_headline(report, lang))
         if report.problems:
             problems = problems_table(report, lang)
             st.table(problems.head(MAX_PROBLEMS_SHOWN).set_index(problems.columns[0]))

@@ -185,3 +185,14 @@ def test_english_switch(scratch_database):
     assert [title.value for title in app.title] == ["Digital transformation monitoring map"]
     assert "Sample data, illustrative only" in [caption.value for caption in app.caption]
     assert app.query_params["lang"] == "en"
+
+
+def test_unusable_database_shows_error(monkeypatch, tmp_path):
+    broken = tmp_path / "not-a-database.sqlite"
+    broken.write_bytes(b"this is not an SQLite file" * 100)
+    monkeypatch.setenv("DXMAP_DATABASE_URL", f"sqlite:///{broken}")
+
+    app = run_app()
+    assert not app.exception
+    assert len(app.error) == 1
+    assert "not-a-database.sqlite" in app.error[0].value

@@ -812,3 +812,10 @@ def test_matching_all_communes_is_fast():
 
     assert len(matches) == COMMUNE_COUNT
     assert elapsed < 1.0
+
+
+@pytest.mark.parametrize("written", ["Đăk Lăk", "Đăk Lắk", "Đắk Lăk", "Đắc Lắc", "UBND tỉnh Đăk Lăk"])
+def test_dak_lak_spellings(written):
+    match = match_province(written)
+    assert match.status == "matched"
+    assert match.name == "Đắk Lắk"

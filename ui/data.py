@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from monitoring.dataset import Dataset
 from monitoring.problems import ValidationReport
 from geo.settings import get_secrets_section, get_setting
-from monitoring.store import DATABASE_URL, Store, database_url
+from monitoring.store import DATABASE_URL, DatabaseOpenError, Store, database_url
 from monitoring.validate import validate_file
+from ui.language import current_lang
+
+log = logging.getLogger(__name__)
 
 
 @st.cache_resource(show_spinner=False)
@@ -22,7 +27,9 @@ def get_store() -> Store:
     if get_secrets_section("connections", "sql") and not get_setting(DATABASE_URL):
         connection = st.connection("sql")
     else:
-        connection = st.connection("sql", url=database_url())
+        url = database_url()
+        Store.check_url(url)
+        connection = st.connection("sql", url=url)
     return Store.attach(connection.engine)
 
 
@@ -33,10 +40,20 @@ def _dataset_of_version(version: int) -> Dataset:
 
 def current_dataset() -> Dataset:
     """Return the dataset of the current version. Treat it as read-only: it is shared by sessions."""
-    return _dataset_of_version(get_store().current_version())
+    return _dataset_of_version(store_or_stop(current_lang()).current_version())
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def validate_upload(data: bytes, file_name: str) -> ValidationReport:
     """Validate an uploaded file once; reruns of the page reuse the report."""
     return validate_file(data, file_name)
+
+
+def store_or_stop(lang: str) -> Store:
+    """Return the store, or show why the database can't be opened and end this run."""
+    try:
+        return get_store()
+    except DatabaseOpenError as error:
+        log.error("Failed to open the status database: %s", error.message("en"))
+        st.error(error.message(lang))
+        st.stop()
