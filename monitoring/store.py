@@ -34,7 +34,6 @@ from geo.settings import get_secrets_section, get_setting
 from monitoring.dataset import Dataset, Provenance, load_sample
 from monitoring.model import (
     COLUMNS,
-    COMMUNE_STATUS,
     CONDITION_KEYS,
     DATE_COLUMNS,
     FILING,

@@ -6,14 +6,7 @@ import pandas as pd
 
 from geo.units import communes
 from monitoring.dataset import Dataset
-from monitoring.model import (
-    COMMUNE_STATUS,
-    CONDITION_KEYS,
-    FILING,
-    PROVINCE_STATUS,
-    TASKS,
-    normalise_table,
-)
+from monitoring.model import CONDITION_KEYS, normalise_table
 from monitoring.rules import StatusRules
 from monitoring.summary import (
     commune_status,
