@@ -9,6 +9,7 @@ percent-formatted cells. This module only turns the bytes into rows of cells, an
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import logging
@@ -216,7 +217,11 @@ def _detect_format(data: bytes, file_name: str) -> str:
 
     suffix = Path(file_name).suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        raise _corrupt_workbook_error(file_name, "not a zip archive")
+        # A CSV saved under an .xlsx name is read as the text it is; anything else is
+        # a damaged workbook.
+        if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            raise _corrupt_workbook_error(file_name, "not a zip archive")
+        return "csv"
     if suffix not in TEXT_SUFFIXES:
         raise _unsupported_error(file_name, suffix or "?")
     return "csv"

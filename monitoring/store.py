@@ -103,7 +103,7 @@ def _data_table(kind: str) -> sa.Table:
         metadata,
         sa.Column("version_id", sa.Integer, sa.ForeignKey("dx_versions.id"), nullable=False),
         *columns,
-        sa.Index(f"ix_dx_{kind}_version", "version_id"),
+        sa.Index(f"ix_dx_{kind}_version_key", "version_id", *KEYS[kind]),
     )
 
 
@@ -362,7 +362,9 @@ class Store:
             return self.sample[kind], Provenance(kind, "sample")
         table = data_tables[kind]
         query = sa.select(*[table.c[column] for column in COLUMNS[kind]]).where(table.c.version_id == data_version)
-        frame = pd.DataFrame(connection.execute(query).all(), columns=list(COLUMNS[kind]))
+        # Plain tuples: pandas builds a frame from SQLAlchemy Row objects about 10 times slower.
+        rows = [tuple(row) for row in connection.execute(query)]
+        frame = pd.DataFrame.from_records(rows, columns=list(COLUMNS[kind]))
         info = connection.execute(sa.select(versions).where(versions.c.id == data_version)).mappings().one()
         created = pd.Timestamp(_utc(info["created_at"]))
         return normalise_table(kind, frame), Provenance(kind, "import", data_version, created, info["file_name"])
@@ -403,8 +405,9 @@ class Store:
 
             rows = 0
             for kind, new_rows in tables.items():
-                merged = self._merge(connection, kind, contents[kind], normalise_table(kind, new_rows))
-                self._insert_rows(connection, kind, version_id, merged)
+                self._insert_rows(connection, kind, version_id, normalise_table(kind, new_rows))
+                if contents[kind] is not None:
+                    self._carry_over(connection, kind, contents[kind], version_id)
                 contents[kind] = version_id
                 rows += len(new_rows)
 
@@ -441,11 +444,20 @@ class Store:
         )
         return int(result.inserted_primary_key[0])
 
-    def _merge(self, connection: Connection, kind: str, data_version: int | None, new_rows: pd.DataFrame) -> pd.DataFrame:
-        if data_version is None:
-            return new_rows
-        stored, _ = self._load_kind(connection, kind, data_version)
-        return _merged(kind, stored, new_rows)
+    def _carry_over(self, connection: Connection, kind: str, data_version: int, version_id: int) -> None:
+        """Copy into ``version_id`` the rows of ``data_version`` that its new rows don't replace.
+
+        The copy runs inside the database (INSERT … SELECT), so importing a few rows onto
+        200,000 stored ones moves no rows through Python.
+        """
+        table = data_tables[kind]
+        old, new = table.alias("old"), table.alias("new")
+        replaced = sa.exists().where(new.c.version_id == version_id, *[new.c[key] == old.c[key] for key in KEYS[kind]])
+        columns = list(COLUMNS[kind])
+        kept = sa.select(sa.literal(version_id), *[old.c[column] for column in columns]).where(
+            old.c.version_id == data_version, ~replaced
+        )
+        connection.execute(table.insert().from_select(["version_id", *columns], kept))
 
     def _insert_rows(self, connection: Connection, kind: str, version_id: int, table: pd.DataFrame) -> None:
         records = _records(kind, table)

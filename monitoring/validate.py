@@ -459,6 +459,15 @@ class _Checker:
 
     # --- tables -----------------------------------------------------------------
 
+    def sort_problems(self, sheet_order: dict[str, int]) -> None:
+        """Order problems as the file reads: file-wide ones first, then by sheet and row."""
+        self.report.problems.sort(
+            key=lambda problem: (
+                -1 if problem.sheet is None else sheet_order.get(problem.sheet, len(sheet_order)),
+                problem.row or 0,
+            )
+        )
+
     def finish(self) -> ValidationReport:
         for kind, records in self.records.items():
             self.report.kinds.append(kind)
@@ -568,7 +577,9 @@ def validate_sheets(
         checker.report.add(no_table_problem(file_name, sheets))
     elif not any(checker.records.values()) and not checker.report.error_count:
         checker.report.add(no_rows_problem(file_name))
-    return checker.finish()
+    report = checker.finish()
+    checker.sort_problems({sheet.name: index for index, sheet in enumerate(sheets)})
+    return report
 
 
 def _find_layouts(checker: _Checker, sheets: list[RawSheet]) -> list[SheetLayout]:

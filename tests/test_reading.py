@@ -488,6 +488,13 @@ def test_broken_sheet_xml(tmp_path, status_workbook):
 def test_xlsx_extension_with_text(tmp_path):
     path = write_file(tmp_path, "text.xlsx", b"Ma,Ten\n01,Ha Noi\n")
 
+    sheets = read_sheets(path)
+    assert sheets[0].rows == [["Ma", "Ten"], ["01", "Ha Noi"]]
+
+
+def test_xlsx_extension_with_binary(tmp_path):
+    path = write_file(tmp_path, "hong.xlsx", b"\x00\x01\x02 not a workbook" * 10)
+
     with pytest.raises(FileReadError, match="corrupt or not a valid Excel"):
         read_sheets(path)
 
