@@ -487,10 +487,22 @@ def _split_at_separator(text: str) -> tuple[str, str] | None:
     return None
 
 
+_BRACKETED_PROVINCE = re.compile(r"^(?P<commune>.+?)\s*\((?P<province>[^()]+)\)$")
+"""The form this module's own messages list candidates in: "Phường Ba Đình (Hà Nội)"."""
+
+
+def _split_province_suffix(text: str) -> tuple[str, str] | None:
+    """Split "commune - province", "commune, province" or "commune (province)"."""
+    bracketed = _BRACKETED_PROVINCE.match(text)
+    if bracketed and _is_province_part(bracketed["province"]):
+        return bracketed["commune"], bracketed["province"]
+    return _split_at_separator(text)
+
+
 def _split(text: str) -> tuple[str | None, str]:
     """Split a name into its commune and province parts, keeping their prefixes."""
     text = " ".join(text.split())
-    parts = _split_at_separator(text)
+    parts = _split_province_suffix(text)
     if parts is not None:
         return parts
 
@@ -584,7 +596,7 @@ def match_commune(name: str, province: str | None = None) -> Match:
 
     # A text without a separator is read as a commune name even when a province has
     # that name too, as "Phú Thọ" and "Quảng Ninh" are also communes.
-    commune_text, province_part = _split_at_separator(" ".join(name.split())) or (name, "")
+    commune_text, province_part = _split_province_suffix(" ".join(name.split())) or (name, "")
 
     scope: str | None = None
     if province is not None:

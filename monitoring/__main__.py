@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from monitoring.formatting import format_report, format_summary, format_versions
+from monitoring.formatting import format_change, format_report, format_summary, format_versions
 from monitoring.reading import FileReadError
 from monitoring.problems import ValidationReport
 from monitoring.validate import validate_file
@@ -75,6 +75,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     load.add_argument("file", type=Path, metavar="FILE", help=FILE_HELP)
     load.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    load.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace each imported table whole: stored rows missing from the file are dropped "
+        "(for a corrected, complete list)",
+    )
     load.add_argument("--database", metavar="URL", help=DATABASE_HELP)
 
     summary = commands.add_parser(
@@ -206,12 +212,16 @@ def _import(args: argparse.Namespace) -> int:
         return EXIT_ERRORS
 
     store = _open_store(args)
-    changed = store.would_change(report.tables)
-    version = store.import_tables(report.tables, report.file_name)
-    _print_report(report, args, {"imported": True, "version": version.id, "changed": changed})
+    changes = store.preview(report.tables, replace=args.replace)
+    changed = any(change.changes_data for change in changes.values())
+    version = store.import_tables(report.tables, report.file_name, replace=args.replace)
+    counts = {kind: change.__dict__ for kind, change in changes.items()}
+    _print_report(report, args, {"imported": True, "version": version.id, "changed": changed, "changes": counts})
     if args.json:
         return EXIT_OK
     print(f"Imported as version {version.id}." if args.lang == "en" else f"Đã nhập thành phiên bản {version.id}.")
+    for kind, change in changes.items():
+        print(format_change(kind, change, args.lang))
     if not changed:
         print(
             f"Note: the data did not change, because every row of the file matches the stored data. "

@@ -38,10 +38,24 @@ class Field:
         return self.en if lang == "en" else self.vi
 
 
+_BRACKETED = re.compile(r"\(([^)]*)\)|\[([^\]]*)\]")
+_HINTS = re.compile(
+    r"^[\s%*#0-9/.,:=+-]*$|^(dd/mm/yyyy|dd/mm/yy|ngay/thang/nam|co/khong|c/k|x|yes/no|y/n|ho so|so ho so|diem"
+    r"|ty le|percent|count|number|so luong|nam|thang|ma|code|bat buoc|required|neu co|if any)$"
+)
+
+
+def _drop_hint(match: re.Match) -> str:
+    """Drop a bracketed hint such as "(%)", "(dd/mm/yyyy)" or "(1)", but keep words that
+    change the meaning: "Tổng số (xã)" counts communes, not dossiers."""
+    inner = (match.group(1) if match.group(1) is not None else match.group(2)).strip()
+    return " " if _HINTS.match(inner) else f" {inner} "
+
+
 def header_key(text: object) -> str:
     """Return the comparison key of a header."""
     plain = ascii_key(str(text or ""))
-    plain = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", plain)
+    plain = _BRACKETED.sub(_drop_hint, plain)
     plain = re.sub(r"[^a-z0-9]+", " ", plain)
     return " ".join(plain.split())
 
@@ -66,7 +80,24 @@ _UNIT_NAME = Field("unit_name", "Đơn vị", "Unit", ("ten don vi", "ten", "don
 _STATUS = Field("status", "Trạng thái", "Status", ("trang thai", "muc", "mau", "xep loai", "danh gia", "status"))
 _NOTE = Field("note", "Ghi chú", "Note", ("ghi chu", "note", "notes", "nhan xet"))
 
-_CONDITION_FIELDS = tuple(Field(condition.key, condition.vi, condition.en) for condition in CONDITIONS)
+_CONDITION_ALIASES = {
+    "digital_signature": ("ky so", "chu ky dien tu"),
+    "digital_certificate": ("chung thu", "chung thu so ca nhan", "chung thu so to chuc"),
+    "seal": ("con dau",),
+    "support_staff": ("nhan su", "can bo ho tro", "nhan vien ho tro", "nhan luc ho tro"),
+    "public_service_software": ("he thong dich vu cong", "phan mem dvc", "he thong thong tin giai quyet tthc"),
+    "civil_registry_software": ("ho tich", "phan mem ho tich dien tu"),
+    "connectivity": ("duong truyen", "ket noi mang", "mang internet", "internet", "ha tang mang"),
+    "database_access": ("co so du lieu", "csdl", "truy cap csdl", "khai thac co so du lieu"),
+    "data_reuse": ("tai su dung du lieu", "du lieu so hoa", "tai su dung ket qua so hoa"),
+    "written_procedures": ("quy trinh", "quy trinh noi bo", "quy che", "quy che hoat dong"),
+}
+"""Other headers people give the readiness conditions; a header that contains one of
+these (or the label) is read as that condition."""
+
+_CONDITION_FIELDS = tuple(
+    Field(condition.key, condition.vi, condition.en, _CONDITION_ALIASES[condition.key]) for condition in CONDITIONS
+)
 
 FIELDS = {
     PROVINCE_STATUS: (_REPORT_DATE, _PROVINCE_CODE, _PROVINCE_NAME, _STATUS, _NOTE),
@@ -92,13 +123,34 @@ FIELDS = {
             "online",
             "Hồ sơ trực tuyến",
             "Online dossiers",
-            ("truc tuyen", "so ho so truc tuyen", "ho so nop truc tuyen", "online", "online dossiers"),
+            (
+                "truc tuyen",
+                "so ho so truc tuyen",
+                "ho so nop truc tuyen",
+                "so ho so nop truc tuyen",
+                "online",
+                "online dossiers",
+                "online applications",
+                "online submissions",
+            ),
         ),
         Field(
             "total",
             "Tổng số hồ sơ",
             "Total dossiers",
-            ("tong ho so", "tong so", "tong", "so ho so", "total", "ho so tiep nhan", "tong ho so tiep nhan"),
+            (
+                "tong ho so",
+                "tong so",
+                "tong",
+                "so ho so",
+                "total",
+                "ho so tiep nhan",
+                "so ho so tiep nhan",
+                "tong ho so tiep nhan",
+                "tong so ho so tiep nhan",
+                "total applications",
+                "applications",
+            ),
         ),
         Field(
             "rate",
@@ -139,7 +191,7 @@ FIELDS = {
         _COMMUNE_NAME,
         _PROVINCE_CODE,
         _PROVINCE_NAME,
-        *(Field(group.key, f"{group.vi} ({group.key.upper()})", group.en, (group.key,)) for group in SCORE_GROUPS),
+        *(Field(group.key, f"{group.vi} ({group.key.upper()})", group.en, (group.key, group.vi)) for group in SCORE_GROUPS),
         Field("total", "Tổng điểm", "Total score", ("tong diem", "tong", "diem", "total", "tong score", "score")),
     ),
 }
@@ -192,7 +244,7 @@ def _condition_within(kind: str, key: str) -> str | None:
         (len(header_key(label)), field.key)
         for field in FIELDS[kind]
         if field.key in _CONDITION_KEYS
-        for label in (field.vi, field.en)
+        for label in (field.vi, field.en, *field.aliases)
         if f" {header_key(label)} " in f" {key} "
     ]
     return max(found)[1] if found else None
@@ -230,22 +282,41 @@ def _kind_score(kind: str, fields: set[str]) -> int:
     return 0 if distinctive == 0 else 3 * distinctive + required + 2 * len(fields)
 
 
-def detect(rows: list[list[object]]) -> tuple[str, int, dict[int, str]] | None:
+def _merged_header(upper: list[object], lower: list[object]) -> list[object]:
+    """Combine a two-row header: a group header merged over several columns ("Điều
+    kiện" over the ten conditions) above the columns' own headers."""
+    width = max(len(upper), len(lower))
+    cells = []
+    for position in range(width):
+        below = lower[position] if position < len(lower) else None
+        above = upper[position] if position < len(upper) else None
+        cells.append(below if below is not None and str(below).strip() else above)
+    return cells
+
+
+def detect(rows: list[list[object]]) -> tuple[str, int, dict[int, str], list[object]] | None:
     """Find the header row and the kind of a sheet.
 
-    Returns (kind, header row index, column mapping), or None when no row of the
-    first `HEADER_SCAN_ROWS` looks like a header of a known kind.
+    Returns (kind, index of the last header row, column mapping, header cells), or None
+    when no row of the first `HEADER_SCAN_ROWS` looks like a header of a known kind. A
+    header may span two rows, as when cells merged over two rows stand beside a group
+    header over sub-columns; the data then starts below the second row.
     """
-    best: tuple[int, str, int, dict[int, str]] | None = None
-    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        for kind in FIELDS:
-            mapping = map_headers(kind, row)
-            score = _kind_score(kind, set(mapping.values()))
-            if len(mapping) >= 2 and score > 0 and (best is None or score > best[0]):
-                best = (score, kind, index, mapping)
+    best: tuple[int, str, int, dict[int, str], list[object]] | None = None
+    scanned = rows[:HEADER_SCAN_ROWS]
+    for index, row in enumerate(scanned):
+        candidates = [(index, row)]
+        if index + 1 < len(rows):
+            candidates.append((index + 1, _merged_header(row, rows[index + 1])))
+        for last_row, headers in candidates:
+            for kind in FIELDS:
+                mapping = map_headers(kind, headers)
+                score = _kind_score(kind, set(mapping.values()))
+                if len(mapping) >= 2 and score > 0 and (best is None or score > best[0]):
+                    best = (score, kind, last_row, mapping, headers)
     if best is None:
         return None
-    return best[1], best[2], best[3]
+    return best[1], best[2], best[3], best[4]
 
 
 def template_headers(kind: str, lang: str = "vi") -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from geo.units import communes, provinces
+from monitoring.formatting import number
 from monitoring.model import PROVINCE_STATUS, SCORES
 from monitoring.problems import ERROR, WARNING, Problem
 from monitoring.reading import RawSheet
@@ -18,13 +19,15 @@ def format_date(value: pd.Timestamp) -> str:
     return value.strftime("%d/%m/%Y")
 
 
-def unit_label(record: dict) -> str:
+def unit_label(record: dict, lang: str = "vi") -> str:
+    """Name the unit or task of a record, such as "Khánh Hòa (mã 56)" or, in English, "Khánh Hòa (code 56)"."""
+    english = lang == "en"
     for column in ("province_code", "commune_code", "unit_code"):
         code = record.get(column)
         if code:
             table = provinces() if len(code) == 2 else communes()
-            return f"{table.at[code, 'name']} (mã {code})"
-    return f"Nhiệm vụ {record.get('task_id')}"
+            return f"{table.at[code, 'name']} ({'code' if english else 'mã'} {code})"
+    return f"{'Task' if english else 'Nhiệm vụ'} {record.get('task_id')}"
 
 
 def key_when(kind: str, record: dict) -> tuple[str, str]:
@@ -40,8 +43,9 @@ def key_when(kind: str, record: dict) -> tuple[str, str]:
 def missing_units_warning(kind: str, official: pd.DataFrame, missing: pd.Index, report_date) -> Problem:
     names = ", ".join(official.loc[missing[:MAX_LISTED_UNITS], "name"])
     more = len(missing) - MAX_LISTED_UNITS
-    unit_vi, unit_en = ("tỉnh, thành phố", "provinces") if kind == PROVINCE_STATUS else ("xã, phường", "communes")
-    count = f"{len(missing):,}".replace(",", ".")
+    unit_vi = "tỉnh, thành phố" if kind == PROVINCE_STATUS else "xã, phường"
+    unit_en = "province" if kind == PROVINCE_STATUS else "commune"
+    subject_en = f"1 {unit_en} has" if len(missing) == 1 else f"{number(len(missing), 'en')} {unit_en}s have"
     when = format_date(pd.Timestamp(report_date))
     return Problem(
         WARNING,
@@ -49,8 +53,9 @@ def missing_units_warning(kind: str, official: pd.DataFrame, missing: pd.Index, 
         None,
         None,
         None,
-        f"{count} {unit_vi} không có dữ liệu ngày {when}: {names}" + (f" và {more} đơn vị khác." if more > 0 else "."),
-        f"{len(missing):,} {unit_en} have no data for {when}: {names}" + (f" and {more} more." if more > 0 else "."),
+        f"{number(len(missing), 'vi')} {unit_vi} không có dữ liệu ngày {when}: {names}"
+        + (f" và {number(more, 'vi')} đơn vị khác." if more > 0 else "."),
+        f"{subject_en} no data for {when}: {names}" + (f" and {number(more, 'en')} more." if more > 0 else "."),
     )
 
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from pathlib import PurePath
 
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
 import pandas as pd
 
-from monitoring.model import DO, KIND_LABELS, STATUS_LABELS, TASK_GROUPS, VANG, XANH
+from monitoring.model import DO, KINDS, KIND_LABELS, STATUS_LABELS, TASK_GROUPS, VANG, XANH
 from monitoring.problems import ERROR, WARNING, ValidationReport
 
 _LOCALES = {"vi": "vi_VN", "en": "en_GB"}
+
+VIETNAM_TIME = "Asia/Ho_Chi_Minh"
 
 
 def number(value: float, lang: str = "vi") -> str:
@@ -25,6 +28,21 @@ def percent(value: float | None, lang: str = "vi") -> str:
 
 def day(value, lang: str = "vi") -> str:
     return format_date(value, format="dd/MM/yyyy", locale=_LOCALES[lang])
+
+
+def value_text(value: object, lang: str = "vi") -> str | None:
+    """Format a cell value for the screen: numbers in the locale's style with every digit
+    kept ("0,85" in Vietnamese), dates as dd/mm/yyyy, anything else as written."""
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return format_decimal(value, locale=_LOCALES[lang], decimal_quantization=False)
+    if isinstance(value, datetime):
+        stamp = day(value, lang)
+        return stamp if value.time() == datetime.min.time() else f"{stamp} {value:%H:%M}"
+    if isinstance(value, date):
+        return day(value, lang)
+    return str(value)
 
 
 def _place(problem, lang: str) -> str:
@@ -45,9 +63,9 @@ def _count(value: int, singular: str, plural: str, lang: str) -> str:
     return f"{number(value, lang)} {singular if value == 1 else plural}"
 
 
-def kinds_text(kinds, lang: str = "vi") -> str:
-    """Join the labels of table kinds with ", ", keeping a key that has no label as it is."""
-    return ", ".join(KIND_LABELS[kind].text(lang) if kind in KIND_LABELS else kind for kind in kinds)
+def kinds_text(kinds, lang: str = "vi", separator: str = ", ") -> str:
+    """Join the labels of table kinds, keeping a key that has no label as it is."""
+    return separator.join(KIND_LABELS[kind].text(lang) if kind in KIND_LABELS else kind for kind in kinds)
 
 
 def report_headline(report: ValidationReport, lang: str = "vi") -> str:
@@ -159,22 +177,33 @@ def provenance_text(provenance, lang: str = "vi") -> str:
     """Say where a table's rows come from: the illustrative sample or an import."""
     if provenance is None or provenance.is_sample:
         return "Sample data, illustrative only" if lang == "en" else "Dữ liệu mẫu, chỉ để minh họa"
-    when = provenance.imported_at.tz_convert("Asia/Ho_Chi_Minh") if provenance.imported_at.tzinfo else provenance.imported_at
+    when = provenance.imported_at.tz_convert(VIETNAM_TIME) if provenance.imported_at.tzinfo else provenance.imported_at
     stamp = f"{day(when.date(), lang)} {when.strftime('%H:%M')}"
     if lang == "en":
         return f"Imported on {stamp} from {provenance.file_name} (version {provenance.version})"
     return f"Nhập ngày {stamp} từ tệp {provenance.file_name} (phiên bản {provenance.version})"
 
 
-def problems_table(report: ValidationReport, lang: str = "vi") -> pd.DataFrame:
-    """Return the problems of a report as a table for the screen, errors first."""
+def severity_label(severity: str, lang: str = "vi") -> str:
+    """Return the word for a problem's severity: "Lỗi" or "Cảnh báo", "Error" or "Warning"."""
+    if lang == "en":
+        return "Error" if severity == ERROR else "Warning"
+    return "Lỗi" if severity == ERROR else "Cảnh báo"
+
+
+def problems_table(report: ValidationReport, lang: str = "vi", labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """Return the problems of a report as a table, errors first.
+
+    ``labels`` maps a severity to the text of the Level column, in place of `severity_label`.
+    """
     english = lang == "en"
     headers = (
         ("Level", "Sheet", "Row", "Column", "Value", "Problem")
         if english
         else ("Mức", "Trang", "Dòng", "Cột", "Giá trị", "Vấn đề")
     )
-    labels = {ERROR: "Error" if english else "Lỗi", WARNING: "Warning" if english else "Cảnh báo"}
+    if labels is None:
+        labels = {severity: severity_label(severity, lang) for severity in (ERROR, WARNING)}
     ordered = report.errors + report.warnings
     rows = [
         (
@@ -182,7 +211,7 @@ def problems_table(report: ValidationReport, lang: str = "vi") -> pd.DataFrame:
             problem.sheet,
             problem.row,
             problem.column,
-            None if problem.value is None else str(problem.value),
+            value_text(problem.value, lang),
             problem.message(lang),
         )
         for problem in ordered
@@ -190,6 +219,12 @@ def problems_table(report: ValidationReport, lang: str = "vi") -> pd.DataFrame:
     table = pd.DataFrame(rows, columns=list(headers))
     table[headers[2]] = table[headers[2]].astype("Int64")
     return table
+
+
+def report_file_name(file_name: str, lang: str = "vi") -> str:
+    """Name the downloaded validation report after the checked file: tinh.xlsx gives kiem_tra_tinh.csv."""
+    stem = PurePath(file_name).stem or file_name
+    return f"validation_{stem}.csv" if lang == "en" else f"kiem_tra_{stem}.csv"
 
 
 def versions_table(found: list, lang: str = "vi") -> pd.DataFrame:
@@ -203,10 +238,83 @@ def versions_table(found: list, lang: str = "vi") -> pd.DataFrame:
     actions = {"import": "Import" if english else "Nhập", "restore": "Restore" if english else "Khôi phục"}
     rows = []
     for version in found:
-        when = pd.Timestamp(version.created_at).tz_convert("Asia/Ho_Chi_Minh")
-        kinds = kinds_text(version.kinds, lang)
-        source = version.file_name or (
-            f"version {version.restored_from}" if english else f"phiên bản {version.restored_from}"
+        rows.append(
+            (
+                version.id,
+                _vietnam_time(version.created_at),
+                actions.get(version.action, version.action),
+                _version_kinds(version, lang),
+                version.rows,
+                _version_source(version, lang),
+            )
         )
-        rows.append((version.id, when.strftime("%d/%m/%Y %H:%M"), actions.get(version.action, version.action), kinds, version.rows, source))
     return pd.DataFrame(rows, columns=list(headers))
+
+
+def versions_screen_table(found: list, lang: str = "vi") -> pd.DataFrame:
+    """Return stored versions as a table for the page: the file before the long list of
+    tables, and row counts as locale text, with "—" for a restore, which reads no rows."""
+    table = versions_table(found, lang)
+    version_column, time_column, action_column, kinds_column, rows_column, file_column = table.columns
+    table[kinds_column] = [_version_kinds(version, lang, "; ") for version in found]
+    table[rows_column] = [
+        "—" if version.action == "restore" else number(version.rows, lang) for version in found
+    ]
+    return table[[version_column, time_column, action_column, file_column, kinds_column, rows_column]]
+
+
+def version_label(version, lang: str = "vi", current: bool = False) -> str:
+    """Label a version (a `monitoring.store.Version`, None for version 0, the sample) in a list of choices."""
+    english = lang == "en"
+    if version is None:
+        return "Version 0 — the sample" if english else "Phiên bản 0 — dữ liệu mẫu"
+    source = version.file_name or (
+        f"restore of version {version.restored_from}" if english else f"khôi phục phiên bản {version.restored_from}"
+    )
+    label = f"{'Version' if english else 'Phiên bản'} {version.id} — {_vietnam_time(version.created_at)} — {source}"
+    if current:
+        label += " (current)" if english else " (hiện tại)"
+    return label
+
+
+def _vietnam_time(moment: datetime) -> str:
+    return pd.Timestamp(moment).tz_convert(VIETNAM_TIME).strftime("%d/%m/%Y %H:%M")
+
+
+def _version_kinds(version, lang: str, separator: str = ", ") -> str:
+    """Return the tables a version changed. A restore sets every kind, so it says "all tables"."""
+    if version.action == "restore" and set(version.kinds) >= set(KINDS):
+        return "All tables" if lang == "en" else "Tất cả các bảng"
+    return kinds_text(version.kinds, lang, separator)
+
+
+def _version_source(version, lang: str) -> str:
+    if version.file_name:
+        return version.file_name
+    return f"version {version.restored_from}" if lang == "en" else f"phiên bản {version.restored_from}"
+
+
+def format_change(kind: str, change, lang: str = "vi") -> str:
+    """Say what an import does to one table (a `monitoring.store.Change`), leaving out zero counts."""
+    label = KIND_LABELS[kind].text(lang)
+    english = lang == "en"
+    if change.replaces_sample:
+        return (
+            f"{label}: {_count(change.added, 'row replaces', 'rows replace', lang)} the sample's "
+            f"{number(change.removed, lang)}."
+            if english
+            else f"{label}: {number(change.added, lang)} dòng thay cho {number(change.removed, lang)} dòng dữ liệu mẫu."
+        )
+
+    words = (
+        [("added", change.added), ("replaced", change.replaced), ("removed", change.removed), ("unchanged", change.unchanged)]
+        if english
+        else [("thêm", change.added), ("thay", change.replaced), ("bỏ", change.removed), ("giữ nguyên", change.unchanged)]
+    )
+    parts = [
+        f"{number(count, lang)} {word}" if english else f"{word} {number(count, lang)} dòng" for word, count in words if count
+    ]
+    if not parts:
+        return f"{label}: no rows." if english else f"{label}: không có dòng nào."
+    return f"{label}: {', '.join(parts)}."
+

@@ -15,24 +15,36 @@ _GROUP_WORDS = {
     "institutional": ("the che", "phap ly", "phap luat", "institutional", "legal"),
     "infrastructure": ("ha tang", "co so du lieu", "csdl", "infrastructure", "database"),
     "platforms": ("nen tang", "ung dung", "platform", "application"),
-    "human_resources": ("nhan luc", "nguon nhan luc", "can bo", "human", "staff"),
+    "human_resources": ("nhan luc", "can bo", "human", "staff"),
 }
-_GROUP_SEPARATORS = re.compile(r"[;,\n/+|]|\bva\b|\band\b")
+_WORD_PATTERNS = {
+    key: re.compile(r"\b(" + "|".join(re.escape(word) for word in words) + r")\b") for key, words in _GROUP_WORDS.items()
+}
+_HARD_SEPARATORS = re.compile(r"[;\n\r/+|&]|\s[-–—]\s")
+_NUMBERS = re.compile(r"^[\d\s,.]+$")
 
 
-def _group_key(part: str) -> str | None:
-    text = ascii_key(part).strip(" .")
-    if text in {"1", "2", "3", "4"}:
-        return TASK_GROUPS[int(text) - 1].key
+def _groups_in(chunk: str) -> list[str] | None:
+    """Return the groups one chunk of a groups cell names, or None when it names none.
+
+    A chunk may name one group in words that contain a comma ("Thể chế, pháp lý",
+    "Nền tảng số dùng chung cho người dân, doanh nghiệp"), several groups ("Thể chế và
+    Nhân lực", "Hạ tầng - Nền tảng"), or group numbers ("1, 3").
+    """
+    text = ascii_key(chunk).strip(" .")
+    if _NUMBERS.match(text):
+        numbers = [part for part in re.split(r"[\s,.]+", text) if part]
+        if all(part in {"1", "2", "3", "4"} for part in numbers):
+            return [TASK_GROUPS[int(part) - 1].key for part in numbers]
+        return None
     text = text.replace("_", " ")
-    for key, words in _GROUP_WORDS.items():
-        if text == key.replace("_", " ") or any(word in text for word in words):
-            return key
-    return None
+    found = [key for key, pattern in _WORD_PATTERNS.items() if pattern.search(text) or text == key.replace("_", " ")]
+    return found or None
 
 
 def parse_groups(value: object) -> str | None:
-    """Parse task groups written as names, keys or numbers 1–4, separated by ";", ",", "/" or "và".
+    """Parse task groups written as names, keys or numbers 1–4, separated by ";", a line
+    break, "/", "+", "&", " - ", "," or "và".
 
     Returns the keys joined by ";" in the model's order, or None for an empty cell.
     """
@@ -41,24 +53,20 @@ def parse_groups(value: object) -> str | None:
     text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
     found = []
-    for part in _split_groups(text):
-        key = _group_key(part)
-        if key is None:
+    for chunk in _HARD_SEPARATORS.split(text):
+        if not chunk.strip():
+            continue
+        keys = _groups_in(chunk)
+        if keys is None:
             raise ValueProblem(
-                f"Nhóm nhiệm vụ “{text.strip()}” không hợp lệ. Hãy ghi một hoặc nhiều nhóm, cách nhau bởi dấu chấm phẩy: "
-                "Thể chế; Hạ tầng; Nền tảng; Nhân lực (hoặc số 1–4).",
-                f"Task groups “{text.strip()}” are not valid. Write one or more groups separated by semicolons: "
+                f"Nhóm nhiệm vụ “{chunk.strip()}” không hợp lệ. Hãy ghi một hoặc nhiều nhóm, cách nhau bởi dấu "
+                "chấm phẩy: Thể chế; Hạ tầng; Nền tảng; Nhân lực (hoặc số 1–4).",
+                f"Task group “{chunk.strip()}” is not valid. Write one or more groups separated by semicolons: "
                 "Institutional; Infrastructure; Platforms; Human resources (or numbers 1–4).",
             )
-        found.append(key)
+        found.extend(keys)
     ordered = [group.key for group in TASK_GROUPS if group.key in found]
     return ";".join(ordered)
-
-
-def _split_groups(text: str) -> list[str]:
-    """Split a groups cell. A group name with a comma or "và" in it ("Thể chế, pháp lý")
-    splits into parts of the same group, which the caller merges."""
-    return [part for part in _GROUP_SEPARATORS.split(ascii_key(text)) if part.strip()]
 
 
 _YEAR = re.compile(r"^(\d{4})$")

@@ -3,8 +3,9 @@
 Files reach the product in many shapes. CSV comes in UTF-8 with or without a BOM, in
 UTF-16 ("Unicode text" from Excel) or in the legacy Windows-1258 code page, separated
 by commas, semicolons, tabs or bars. Workbooks have title rows, hidden sheets and
-percent-formatted cells. This module only turns the bytes into rows of cells, and
-``monitoring.values`` parses each cell.
+percent-formatted cells, hidden rows and columns, and formulas whose result was never
+saved. This module only turns the bytes into rows of cells, and ``monitoring.values``
+parses each cell.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import codecs
 import csv
 import io
 import logging
+import posixpath
 import re
 import unicodedata
 import warnings
@@ -20,12 +22,17 @@ import zipfile
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
+from xml.etree import ElementTree
 
 import openpyxl
+from openpyxl.formula.tokenizer import TokenizerError
+from openpyxl.formula.translate import Translator, TranslatorError
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.xml.constants import ARC_WORKBOOK, ARC_WORKBOOK_RELS, PKG_REL_NS, REL_NS, SHEET_MAIN_NS
 
 if TYPE_CHECKING:
     from openpyxl.cell.read_only import ReadOnlyCell
@@ -103,6 +110,21 @@ class Percent:
 
 
 @dataclass(frozen=True)
+class Uncalculated:
+    """A workbook formula cell whose result was never saved, so it has no value to read.
+
+    Excel saves each formula's last result next to it, but tools that write workbooks
+    without calculating them (openpyxl, many report exporters) leave the result out.
+    ``formula`` is the formula text without the leading "=". ``str()`` adds the "=".
+    """
+
+    formula: str
+
+    def __str__(self) -> str:
+        return f"={self.formula}"
+
+
+@dataclass(frozen=True)
 class RawSheet:
     """One sheet of a file as rows of cell values.
 
@@ -110,8 +132,12 @@ class RawSheet:
     i + 1 unless an earlier quoted cell contains a line break. Empty rows in the middle
     are kept as ``[]``, trailing empty cells and trailing empty rows are dropped.
     CSV cells are NFC strings or None. Workbook cells keep their type (int, float, bool,
-    datetime, time, NFC str, `Percent` or None). ``encoding`` and ``delimiter`` are set
-    for CSV only.
+    datetime, time, NFC str, `Percent`, `Uncalculated` or None). ``encoding`` and
+    ``delimiter`` are set for CSV only.
+
+    ``hidden_rows`` are the indices into ``rows`` of the rows hidden in a workbook, and
+    ``hidden_columns`` the 0-based positions of its hidden columns. Both only cover the
+    rows and cells in ``rows``, and both are empty for CSV.
     """
 
     name: str
@@ -120,6 +146,8 @@ class RawSheet:
     hidden: bool = False
     encoding: str | None = None
     delimiter: str | None = None
+    hidden_rows: frozenset[int] = frozenset()
+    hidden_columns: frozenset[int] = frozenset()
 
 
 def read_sheets(path: Path | str, *, file_name: str | None = None) -> list[RawSheet]:
@@ -486,7 +514,8 @@ def _read_xlsx(data: bytes, file_name: str) -> list[RawSheet]:
             warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
             workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
             try:
-                sheets = [_read_worksheet(sheet, file_name) for sheet in workbook.worksheets]
+                with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                    sheets = _read_worksheets(workbook, archive, file_name)
             finally:
                 workbook.close()
     except (InvalidFileException, zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError,
@@ -497,20 +526,67 @@ def _read_xlsx(data: bytes, file_name: str) -> list[RawSheet]:
     return sheets
 
 
-def _read_worksheet(sheet: ReadOnlyWorksheet, file_name: str) -> RawSheet:
+def _read_worksheets(workbook: openpyxl.Workbook, archive: zipfile.ZipFile, file_name: str) -> list[RawSheet]:
+    """Read each worksheet's cells with openpyxl and its XML details with `_scan_worksheet`."""
+    paths = _worksheet_paths(archive)
+    sheets = []
+
+    for sheet in workbook.worksheets:
+        path = paths.get(sheet.title)
+        if path is None:
+            # NOTE: a workbook part stored elsewhere than xl/workbook.xml, or a sheet name
+            # that openpyxl changed, ends up here without hidden rows, hidden columns or
+            # `Uncalculated` markers.
+            log.warning("Worksheet XML of sheet %r of %s not found, reading its cells only", sheet.title, file_name)
+            scan = _WorksheetScan()
+        else:
+            scan = _scan_worksheet_member(archive, path)
+        sheets.append(_read_worksheet(sheet, scan, file_name))
+
+    return sheets
+
+
+def _read_worksheet(sheet: ReadOnlyWorksheet, scan: _WorksheetScan, file_name: str) -> RawSheet:
     # The stored dimension of a sheet is sometimes wrong, and read-only mode would then
     # cut off the cells beyond it.
     sheet.reset_dimensions()
     name = _clean_text(sheet.title) or sheet.title
 
-    rows = _collect_rows(_worksheet_rows(sheet), name, file_name)
+    rows = _collect_rows(_worksheet_rows(sheet, scan.uncalculated), name, file_name)
     hidden = sheet.sheet_state in ("hidden", "veryHidden")
-    return RawSheet(name, rows, file_name, hidden=hidden)
+    width = max((len(row) for row in rows), default=0)
+
+    return RawSheet(
+        name,
+        rows,
+        file_name,
+        hidden=hidden,
+        hidden_rows=frozenset(index for index in scan.hidden_rows if index < len(rows)),
+        hidden_columns=scan.hidden_columns(width),
+    )
 
 
-def _worksheet_rows(sheet: ReadOnlyWorksheet) -> Iterator[list[object]]:
-    for row in sheet.iter_rows():
-        yield [_cell_value(cell) for cell in row]
+def _worksheet_rows(
+    sheet: ReadOnlyWorksheet, uncalculated: dict[int, dict[int, Uncalculated]]
+) -> Iterator[list[object]]:
+    """Yield each row's cell values, with `Uncalculated` markers in place of their None."""
+    # openpyxl yields an empty row for each row number missing from the XML, starting
+    # at row 1, so the position in this loop is the row number minus 1.
+    for index, row in enumerate(sheet.iter_rows()):
+        cells = [_cell_value(cell) for cell in row]
+
+        markers = uncalculated.get(index)
+        if markers:
+            _place_markers(cells, markers)
+        yield cells
+
+
+def _place_markers(cells: list[object], markers: dict[int, Uncalculated]) -> None:
+    for column, marker in markers.items():
+        if column >= len(cells):
+            cells.extend([None] * (column + 1 - len(cells)))
+        if cells[column] is None:
+            cells[column] = marker
 
 
 def _cell_value(cell: ReadOnlyCell) -> object:
@@ -528,3 +604,228 @@ def _cell_value(cell: ReadOnlyCell) -> object:
 def _is_percent_format(number_format: str) -> bool:
     """Tell whether an Excel number format multiplies the value by 100 to show it."""
     return "%" in _LITERAL_IN_FORMAT.sub("", number_format)
+
+
+# --- Worksheet XML: hidden rows and columns, uncalculated formulas ---------------------
+
+_SHEET_TAG = f"{{{SHEET_MAIN_NS}}}sheet"
+_ROW_TAG = f"{{{SHEET_MAIN_NS}}}row"
+_COLUMN_TAG = f"{{{SHEET_MAIN_NS}}}col"
+_FORMULA_TAG = f"{{{SHEET_MAIN_NS}}}f"
+_VALUE_TAG = f"{{{SHEET_MAIN_NS}}}v"
+_RELATIONSHIP_TAG = f"{{{PKG_REL_NS}}}Relationship"
+_RELATIONSHIP_ID = f"{{{REL_NS}}}id"
+
+# The XML Schema spellings of true, which the hidden attributes use.
+_XML_TRUE = ("1", "true")
+
+# Worksheet XML without any of these byte strings has no hidden rows or columns and no
+# formula element, whatever namespace prefix it uses ("<f>", "<x:f>"). They may also
+# occur elsewhere, which only costs a needless parse.
+_SCAN_TRIGGERS = (b"hidden", b"<f", b":f")
+_SCAN_CHUNK_BYTES = 1024 * 1024
+
+
+@dataclass
+class _WorksheetScan:
+    """Details of one worksheet's XML that openpyxl's read-only mode does not return.
+
+    Row and column indices are 0-based, so row number 5 of the sheet is index 4.
+    """
+
+    hidden_rows: set[int] = field(default_factory=set)
+    hidden_column_ranges: list[tuple[int, int]] = field(default_factory=list)
+    uncalculated: dict[int, dict[int, Uncalculated]] = field(default_factory=dict)
+
+    # Shared formulas by their "si" index: the formula text and the cell it is written in.
+    shared_formulas: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def hidden_columns(self, width: int) -> frozenset[int]:
+        """Return the hidden column positions below ``width``.
+
+        Hiding every unused column to the right gives a range up to column 16,384,
+        which this keeps to the cells that exist.
+        """
+        positions: set[int] = set()
+        for first, last in self.hidden_column_ranges:
+            positions.update(range(max(first, 1) - 1, min(last, width)))
+        return frozenset(positions)
+
+
+def _worksheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Map each sheet name in xl/workbook.xml to the archive path of its worksheet XML.
+
+    Returns an empty dict when the archive has no xl/workbook.xml or its relationships.
+    """
+    names = set(archive.namelist())
+    if ARC_WORKBOOK not in names or ARC_WORKBOOK_RELS not in names:
+        return {}
+
+    relationships = ElementTree.fromstring(archive.read(ARC_WORKBOOK_RELS))
+    targets = {
+        relationship.get("Id"): _archive_path(relationship.get("Target", ""))
+        for relationship in relationships.iter(_RELATIONSHIP_TAG)
+    }
+
+    workbook = ElementTree.fromstring(archive.read(ARC_WORKBOOK))
+    paths = {}
+    for sheet in workbook.iter(_SHEET_TAG):
+        target = targets.get(sheet.get(_RELATIONSHIP_ID))
+        if target in names:
+            paths[sheet.get("name")] = target
+    return paths
+
+
+def _archive_path(target: str) -> str:
+    """Turn a relationship target of xl/workbook.xml into a path inside the archive.
+
+    A target starting with "/" is relative to the archive root, any other to xl/.
+    """
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(ARC_WORKBOOK), target))
+
+
+def _scan_worksheet_member(archive: zipfile.ZipFile, path: str) -> _WorksheetScan:
+    """Scan a worksheet's XML in the archive, skipping the parse when nothing can be found.
+
+    Searching the bytes for `_SCAN_TRIGGERS` is more than ten times faster than parsing them.
+    """
+    with archive.open(path) as source:
+        if not _contains_scan_trigger(source):
+            return _WorksheetScan()
+
+    with archive.open(path) as source:
+        return _scan_worksheet(source)
+
+
+def _contains_scan_trigger(source: IO[bytes]) -> bool:
+    # Each chunk is searched together with the end of the previous one, so a trigger
+    # split between two chunks is still found.
+    overlap = max(len(trigger) for trigger in _SCAN_TRIGGERS) - 1
+    tail = b""
+
+    while chunk := source.read(_SCAN_CHUNK_BYTES):
+        data = tail + chunk
+        if any(trigger in data for trigger in _SCAN_TRIGGERS):
+            return True
+        tail = data[-overlap:]
+    return False
+
+
+def _scan_worksheet(source: IO[bytes]) -> _WorksheetScan:
+    """Collect hidden rows, hidden columns and formulas without a saved result.
+
+    The XML is streamed and each row is cleared once read, so memory stays small on
+    large sheets. ElementTree does not load external entities.
+    """
+    scan = _WorksheetScan()
+    row_number = 0
+    row_has_formula = False
+
+    for _event, element in ElementTree.iterparse(source):
+        tag = element.tag
+        if tag == _FORMULA_TAG:
+            row_has_formula = True
+        elif tag == _ROW_TAG:
+            row_number = _row_number(element, row_number)
+            _scan_row(scan, element, row_number, row_has_formula)
+            row_has_formula = False
+            element.clear()
+        elif tag == _COLUMN_TAG and element.get("hidden") in _XML_TRUE:
+            scan.hidden_column_ranges.append((int(element.get("min")), int(element.get("max"))))
+
+    return scan
+
+
+def _row_number(row: ElementTree.Element, previous: int) -> int:
+    """Return the 1-based number of a row element. A row without "r" follows the previous one."""
+    number = row.get("r")
+    return int(number) if number else previous + 1
+
+
+def _scan_row(scan: _WorksheetScan, row: ElementTree.Element, row_number: int, has_formula: bool) -> None:
+    # Rows from MAX_ROWS on never reach RawSheet.rows, because _collect_rows raises first.
+    if row.get("hidden") in _XML_TRUE and row_number <= MAX_ROWS:
+        scan.hidden_rows.add(row_number - 1)
+
+    if has_formula:
+        _scan_formulas(scan, row, row_number)
+
+
+def _scan_formulas(scan: _WorksheetScan, row: ElementTree.Element, row_number: int) -> None:
+    """Record the shared formulas of a row and its formula cells without a saved result.
+
+    NOTE: an array formula without a saved result is only found in its first cell,
+    because the other cells of its range contain no formula element.
+    """
+    # A cell without "r" follows the previous cell, so its column is counted from the
+    # last cell that has one. References are only parsed for the few cells that need
+    # a position, which keeps rows of calculated formulas fast.
+    last_reference = None
+    offset = 0
+
+    for cell in row:
+        reference = cell.get("r")
+        if reference:
+            last_reference, offset = reference, 0
+        else:
+            offset += 1
+
+        formula = cell.find(_FORMULA_TAG)
+        if formula is None:
+            continue
+
+        is_shared_master = formula.get("t") == "shared" and bool(formula.text)
+        is_uncalculated = not _has_saved_result(cell)
+        if not (is_shared_master or is_uncalculated):
+            continue
+
+        column = _column_number(last_reference, offset)
+        coordinate = f"{get_column_letter(column)}{row_number}"
+        if is_shared_master:
+            scan.shared_formulas[formula.get("si", "")] = (formula.text, coordinate)
+        if is_uncalculated:
+            marker = Uncalculated(_formula_text(scan, formula, coordinate))
+            scan.uncalculated.setdefault(row_number - 1, {})[column - 1] = marker
+
+
+def _has_saved_result(cell: ElementTree.Element) -> bool:
+    """Tell whether a formula cell has the result of its last calculation.
+
+    Excel saves the result in a "v" element, empty only for a formula that returns
+    empty text (type "str"). openpyxl writes an empty "v" for any formula it saves.
+    """
+    value = cell.find(_VALUE_TAG)
+    if value is None:
+        return False
+    return bool(value.text) or cell.get("t") == "str"
+
+
+def _column_number(last_reference: str | None, offset: int) -> int:
+    """Return the 1-based column of a cell ``offset`` cells after the cell ``last_reference``."""
+    if last_reference is None:
+        return offset
+    return column_index_from_string(coordinate_from_string(last_reference)[0]) + offset
+
+
+def _formula_text(scan: _WorksheetScan, formula: ElementTree.Element, coordinate: str) -> str:
+    """Return a cell's formula text, moving a shared formula to the cell.
+
+    Only the first cell of a shared formula contains its text. The other cells
+    contain its "si" index, and their formula is that text moved to their position,
+    as when Excel fills a formula down. Returns "" when the first cell is missing.
+    """
+    text = formula.text or ""
+    if text or formula.get("t") != "shared":
+        return text
+
+    shared = scan.shared_formulas.get(formula.get("si", ""))
+    if shared is None:
+        return ""
+
+    shared_text, origin = shared
+    try:
+        return Translator(f"={shared_text}", origin).translate_formula(coordinate).removeprefix("=")
+    except (TokenizerError, TranslatorError):
+        return shared_text

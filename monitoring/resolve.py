@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from geo.matching import Match, match_commune, match_province
 from geo.names import ascii_key
@@ -39,9 +40,34 @@ class Resolved:
 _COMMUNE_PREFIX = re.compile(r"^(ubnd )?(xa|phuong|dac khu)\b")
 
 
+_PROVINCE_PREFIX = re.compile(r"^(ubnd )?(tinh|thanh pho|tp)\b")
+
+
 def looks_like_commune(name: str) -> bool:
     """Tell whether a name is written as a commune ("Xã …", "UBND phường …")."""
     return bool(_COMMUNE_PREFIX.match(ascii_key(name)))
+
+
+@lru_cache(maxsize=16_384)
+def name_level(name: str) -> str:
+    """Tell which level a unit name written in a generic column names.
+
+    Returns "commune" or "province" when the prefix or the official lists settle it,
+    "both" for a bare name that is a province and a commune ("Lào Cai" is a province
+    and Phường Lào Cai), and "unknown" when it names neither.
+    """
+    if looks_like_commune(name):
+        return "commune"
+    if _PROVINCE_PREFIX.match(ascii_key(name)) and match_province(name).status in ("matched", "former"):
+        return "province"
+
+    is_province = match_province(name).status in ("matched", "former")
+    is_commune = match_commune(name).status in ("matched", "ambiguous")
+    if is_province and is_commune:
+        return "both"
+    if is_province:
+        return "province"
+    return "commune" if is_commune else "unknown"
 
 
 def _match_fix(match: Match, english: bool) -> str:
@@ -52,7 +78,7 @@ def _match_fix(match: Match, english: bool) -> str:
             else f"Hãy ghi tên tỉnh, thành phố hiện nay: {match.name} (mã {match.code})."
         )
     if match.status == "ambiguous":
-        return "Add the province or the code." if english else "Hãy ghi thêm tỉnh, thành phố hoặc mã đơn vị."
+        return "The unit code also settles it." if english else "Cũng có thể ghi mã đơn vị."
     return (
         "Check the spelling against the official list, or give the code."
         if english

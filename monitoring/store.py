@@ -370,30 +370,39 @@ class Store:
         created = pd.Timestamp(_utc(info["created_at"]))
         return normalise_table(kind, frame), Provenance(kind, "import", data_version, created, info["file_name"])
 
-    def would_change(self, tables: dict[str, pd.DataFrame]) -> bool:
-        """Tell whether importing ``tables`` would change the current data of their kinds.
+    def preview(self, tables: dict[str, pd.DataFrame], replace: bool = False) -> dict[str, Change]:
+        """Count, per kind, what importing ``tables`` would do to the current data.
 
-        The first import of a kind always changes it, because imported rows replace the
-        sample. Otherwise the merged table is compared with the stored one, kind by kind.
-        Another process may import between this check and `import_tables`, so use the
-        result for messages, not to decide whether to import.
+        Another process may import between this preview and `import_tables`, so use the
+        counts for messages, not to decide whether to import.
         """
+        changes = {}
         with self.engine.connect() as connection:
             current = self._current(connection)
             contents = self.contents(connection, current) if current else dict.fromkeys(KINDS)
             for kind, new_rows in tables.items():
                 if contents[kind] is None:
-                    return True
-                stored, _ = self._load_kind(connection, kind, contents[kind])
-                merged = _merged(kind, stored, normalise_table(kind, new_rows))
-                if not merged.equals(stored):
-                    return True
-        return False
+                    stored = self.sample[kind]
+                    changes[kind] = Change(len(new_rows), 0, 0, len(stored), replaces_sample=True)
+                else:
+                    stored, _ = self._load_kind(connection, kind, contents[kind])
+                    changes[kind] = _count_changes(kind, stored, normalise_table(kind, new_rows), replace)
+        return changes
+
+    def would_change(self, tables: dict[str, pd.DataFrame], replace: bool = False) -> bool:
+        """Tell whether importing ``tables`` would change the current data of their kinds."""
+        return any(change.changes_data for change in self.preview(tables, replace).values())
 
     # --- writing ------------------------------------------------------------------
 
-    def import_tables(self, tables: dict[str, pd.DataFrame], file_name: str, author: str | None = None) -> Version:
-        """Merge validated tables into the current data as one new version, in one transaction."""
+    def import_tables(
+        self, tables: dict[str, pd.DataFrame], file_name: str, author: str | None = None, replace: bool = False
+    ) -> Version:
+        """Merge validated tables into the current data as one new version, in one transaction.
+
+        With ``replace``, each imported kind is replaced whole: stored rows that the file
+        doesn't contain are dropped, as when a corrected task list removes a wrong task.
+        """
         unknown = sorted(set(tables) - set(KINDS))
         if unknown or not tables:
             raise ValueError(f"Nothing to import, or unknown kinds {unknown}: expected some of {', '.join(KINDS)}")
@@ -407,7 +416,7 @@ class Store:
             rows = 0
             for kind, new_rows in tables.items():
                 self._insert_rows(connection, kind, version_id, normalise_table(kind, new_rows))
-                if contents[kind] is not None:
+                if contents[kind] is not None and not replace:
                     self._carry_over(connection, kind, contents[kind], version_id)
                 contents[kind] = version_id
                 rows += len(new_rows)
@@ -474,11 +483,40 @@ class Store:
         )
 
 
-def _merged(kind: str, stored: pd.DataFrame, new_rows: pd.DataFrame) -> pd.DataFrame:
-    """Return ``stored`` with its rows replaced by the ``new_rows`` of the same key, and the other new rows added."""
+@dataclass(frozen=True)
+class Change:
+    """What an import does to one kind: rows added, rows replaced by a different row,
+    rows whose new copy is identical, and stored rows dropped (only when replacing)."""
+
+    added: int
+    replaced: int
+    unchanged: int
+    removed: int
+    replaces_sample: bool = False
+
+    @property
+    def changes_data(self) -> bool:
+        return self.replaces_sample or bool(self.added or self.replaced or self.removed)
+
+
+def _comparable(table: pd.DataFrame) -> pd.DataFrame:
+    """Return ``table`` as text with missing values as one marker, so that missing equals
+    missing whatever the column's dtype (boolean columns take no text fill value)."""
+    return table.astype(object).where(table.notna(), "\0").astype(str)
+
+
+def _count_changes(kind: str, stored: pd.DataFrame, new_rows: pd.DataFrame, replace: bool) -> Change:
     keys = list(KEYS[kind])
-    replaced = pd.MultiIndex.from_frame(stored[keys]).isin(pd.MultiIndex.from_frame(new_rows[keys]))
-    return normalise_table(kind, pd.concat([stored[~replaced], new_rows], ignore_index=True))
+    stored_keys = pd.MultiIndex.from_frame(stored[keys])
+    new_keys = pd.MultiIndex.from_frame(new_rows[keys])
+    existing = new_keys.isin(stored_keys)
+    removed = int((~stored_keys.isin(new_keys)).sum()) if replace else 0
+
+    old_matching = stored[stored_keys.isin(new_keys)].set_index(keys).sort_index()
+    new_matching = new_rows[existing].set_index(keys).sort_index()
+    same = (_comparable(old_matching) == _comparable(new_matching)).all(axis=1)
+    unchanged = int(same.sum())
+    return Change(int((~existing).sum()), int(existing.sum()) - unchanged, unchanged, removed)
 
 
 def _records(kind: str, table: pd.DataFrame) -> list[dict]:

@@ -81,5 +81,16 @@ def template_xlsx(kind: str, lang: str = "vi") -> bytes:
     return buffer.getvalue()
 
 
-def template_file_name(kind: str, file_format: str) -> str:
-    return f"mau_{kind}.{file_format}"
+_FILE_STEMS = {
+    "province_status": ("mau_trang_thai_tinh", "template_province_status"),
+    "commune_status": ("mau_trang_thai_xa", "template_commune_status"),
+    "filing": ("mau_ho_so_truc_tuyen", "template_online_filing"),
+    "tasks": ("mau_nhiem_vu", "template_tasks"),
+    "scores": ("mau_chi_so_766", "template_766_scores"),
+}
+
+
+def template_file_name(kind: str, file_format: str, lang: str = "vi") -> str:
+    """Return the download name of a template, such as "mau_trang_thai_xa.xlsx"."""
+    vi, en = _FILE_STEMS[kind]
+    return f"{en if lang == 'en' else vi}.{file_format}"

@@ -7,13 +7,12 @@ stored here; `monitoring.store` imports a report only when it has no errors.
 
 from __future__ import annotations
 
-from datetime import date
-from functools import lru_cache
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pandas as pd
 
-from geo.matching import match_commune, match_province
+from geo.matching import match_province
 from geo.units import communes, provinces
 from monitoring import portal766
 from monitoring.columns import REQUIRED
@@ -42,14 +41,17 @@ from monitoring.model import (
 from monitoring.parsing import parse_groups, parse_period, parse_score, score_maximum
 from monitoring.problems import ERROR, WARNING, Problem, ValidationReport
 from monitoring.reading import RawSheet, read_sheets, read_sheets_from_bytes
-from monitoring.resolve import Resolved, UnitResolver, looks_like_commune
+from monitoring.resolve import Resolved, UnitResolver, name_level
 from monitoring.rules import StatusRules
 from monitoring.sheets import (
     UNIT_FIELDS,
     SheetLayout,
     find_layout,
+    hidden_columns_message,
+    is_column_number_row,
     is_footer_row,
     is_guide_sheet,
+    is_section_row,
     is_total_row,
     missing_columns,
     missing_conditions_message,
@@ -57,6 +59,7 @@ from monitoring.sheets import (
 )
 from monitoring.values import (
     ValueProblem,
+    is_excel_error,
     parse_count,
     parse_date,
     parse_number,
@@ -75,6 +78,17 @@ SCORE_TOTAL_TOLERANCE = 0.1
 """How far a written total score may differ from the sum of its six groups."""
 
 _FAR_FUTURE = date(9999, 12, 31)
+
+MAX_LISTED_ROWS = 20
+"""Row numbers listed in one warning about skipped hidden rows, before "and N more"."""
+
+VIETNAM_TIME = timezone(timedelta(hours=7), "ICT")
+"""Vietnam's time zone, UTC+7 all year (no daylight saving time)."""
+
+
+def vietnam_today() -> date:
+    """Return today's date in Vietnam, which a server on UTC reaches 7 hours late."""
+    return datetime.now(VIETNAM_TIME).date()
 
 
 class _Checker:
@@ -107,11 +121,17 @@ class _Checker:
         self.warn_about_columns(layout)
         scale = layout.rate_scale = self.column_rate_scale(layout)
 
+        hidden_rows = []
         for index in range(layout.header_index + 1, len(layout.sheet.rows)):
             cells = layout.sheet.rows[index]
-            if is_footer_row(cells):
+            if index in layout.sheet.hidden_rows:
+                hidden_rows.append(index + 1)
+                continue
+            if is_footer_row(cells, layout.mapping):
                 self.warn_footer(layout, index + 1)
                 break
+            if index == layout.header_index + 1 and is_column_number_row(cells):
+                continue
             raw = self.raw_row(layout, cells)
             if raw is None:
                 continue
@@ -119,9 +139,13 @@ class _Checker:
             if is_total_row(cells):
                 self.warn_total_row(layout, index + 1)
                 continue
+            if is_section_row(cells, layout):
+                self.warn_section_row(layout, index + 1, cells)
+                continue
             record = self.parse_row(layout, raw, index + 1, scale)
             if record is not None:
                 records.append(record)
+        self.warn_hidden_rows(layout, hidden_rows)
 
     def raw_row(self, layout: SheetLayout, cells: list[object]) -> dict | None:
         raw = {key: cells[position] if position < len(cells) else None for position, key in layout.mapping.items()}
@@ -131,9 +155,38 @@ class _Checker:
         return raw
 
     def warn_about_columns(self, layout: SheetLayout) -> None:
-        for message in (unread_columns_message(layout), missing_conditions_message(layout)):
+        messages = (hidden_columns_message(layout), unread_columns_message(layout), missing_conditions_message(layout))
+        for message in messages:
             if message is not None:
                 self.add(WARNING, layout, layout.header_row, None, None, *message)
+
+    def warn_rate_error(self, layout: SheetLayout, row: int, value: object) -> None:
+        self.add(
+            WARNING,
+            layout,
+            row,
+            "rate",
+            value,
+            f"Ô tỷ lệ chứa lỗi công thức Excel {value} nên được bỏ qua; tỷ lệ được tính từ số hồ sơ.",
+            f"The rate cell holds the Excel error {value}, so it is ignored; the rate is computed from the counts.",
+        )
+
+    def warn_hidden_rows(self, layout: SheetLayout, rows: list[int]) -> None:
+        """Name the hidden rows of a sheet that were skipped, up to `MAX_LISTED_ROWS`."""
+        if not rows:
+            return
+        listed = ", ".join(str(row) for row in rows[:MAX_LISTED_ROWS])
+        more_vi = f" và {number(len(rows) - MAX_LISTED_ROWS)} dòng khác" if len(rows) > MAX_LISTED_ROWS else ""
+        more_en = f" and {number(len(rows) - MAX_LISTED_ROWS, 'en')} more" if len(rows) > MAX_LISTED_ROWS else ""
+        self.add(
+            WARNING,
+            layout,
+            None,
+            None,
+            None,
+            f"Bỏ qua {number(len(rows))} dòng ẩn (dòng {listed}{more_vi}). Nếu cần nhập các dòng này, hãy bỏ ẩn dòng.",
+            f"Skipped {number(len(rows), 'en')} hidden rows (rows {listed}{more_en}). Unhide them to import them.",
+        )
 
     def warn_footer(self, layout: SheetLayout, row: int) -> None:
         self.add(
@@ -144,6 +197,18 @@ class _Checker:
             None,
             f"Dừng đọc ở dòng {row}: từ dòng này là phần ký tên cuối bảng.",
             f"Stopped reading at row {row}: the signature block under the table starts there.",
+        )
+
+    def warn_section_row(self, layout: SheetLayout, row: int, cells: list[object]) -> None:
+        label = " ".join(str(cell).strip() for cell in cells if cell is not None and str(cell).strip())
+        self.add(
+            WARNING,
+            layout,
+            row,
+            None,
+            label,
+            f"Bỏ qua dòng tiêu đề nhóm “{label}”: dòng này không có số liệu.",
+            f"Skipped the group heading “{label}”: the row holds no data.",
         )
 
     def warn_total_row(self, layout: SheetLayout, row: int) -> None:
@@ -175,20 +240,30 @@ class _Checker:
     # --- rows -----------------------------------------------------------------
 
     def parse_row(self, layout: SheetLayout, raw: dict, row: int, scale: str | None) -> dict | None:
-        values = self.parse_cells(layout, raw, row, scale)
+        """Parse and check one row. A row with errors whose key could still be read is
+        returned marked ``_invalid``, so a second row with its key is reported too."""
+        values, failed = self.parse_cells(layout, raw, row, scale)
         unit = {} if layout.kind == TASKS else self.resolve_unit(layout, raw, row)
-        if values is None or unit is None:
+        if unit is None:
             return None
         values.update(unit)
         values["_row"] = row
         values["_sheet"] = layout.sheet.name
-        return self.check_record(layout, raw, values)
+        keyed = all(values.get(column) is not None for column in KEYS[layout.kind])
+        checked = None if failed else self.check_record(layout, raw, values)
+        if checked is None:
+            return {**values, "_invalid": True} if keyed else None
+        return checked
 
-    def parse_cells(self, layout: SheetLayout, raw: dict, row: int, scale: str | None) -> dict | None:
+    def parse_cells(self, layout: SheetLayout, raw: dict, row: int, scale: str | None) -> tuple[dict, bool]:
+        """Parse the cells of a row; return the values read and whether any cell failed."""
         values: dict[str, object] = {}
         failed = False
         for key, value in raw.items():
             if key in UNIT_FIELDS:
+                continue
+            if key == "rate" and is_excel_error(value) and raw.get("online") not in (None, ""):
+                self.warn_rate_error(layout, row, value)
                 continue
             try:
                 values[key] = self.parse_cell(layout.kind, key, value, scale)
@@ -207,7 +282,7 @@ class _Checker:
                     f"Ô “{layout.header_of(key)}” đang trống. Hãy điền giá trị cho dòng này hoặc xóa dòng.",
                     f"The cell “{layout.header_of(key)}” is empty. Fill it in or delete the row.",
                 )
-        return None if failed or missing else values
+        return values, bool(failed or missing)
 
     def parse_cell(self, kind: str, key: str, value: object, scale: str | None) -> object:
         """Parse one cell, remembering the result of each distinct text or number:
@@ -252,6 +327,9 @@ class _Checker:
 
     def resolve_unit(self, layout: SheetLayout, raw: dict, row: int) -> dict | None:
         level = self.unit_level(layout, raw)
+        if level == "ambiguous":
+            self.add_both_levels(layout, row, raw.get("unit_name"))
+            return None
         province = None
         if any(raw.get(key) not in (None, "") for key in ("province_code", "province_name")) or level == "province":
             province = self.units.province(
@@ -271,6 +349,20 @@ class _Checker:
 
         return self.report_unit(layout, raw, row, resolved, level)
 
+    def add_both_levels(self, layout: SheetLayout, row: int, name: object) -> None:
+        text = parse_text(name)
+        self.add(
+            ERROR,
+            layout,
+            row,
+            "unit_name",
+            name,
+            f"“{text}” là tên của cả một tỉnh và một xã, phường. Hãy ghi rõ, ví dụ “Tỉnh {text}” hoặc "
+            f"“Phường {text}”, hoặc ghi mã đơn vị.",
+            f"“{text}” names both a province and a commune. Write which, e.g. “Tỉnh {text}” or "
+            f"“Phường {text}”, or give the unit code.",
+        )
+
     def _province_scope(self, layout: SheetLayout, raw: dict, row: int, province: Resolved) -> Resolved | None:
         """Scope a commune by a province that did not resolve cleanly.
 
@@ -287,7 +379,11 @@ class _Checker:
         return None
 
     def unit_level(self, layout: SheetLayout, raw: dict) -> str:
-        """Tell whether a row of a filing or score sheet is about a province or a commune."""
+        """Tell whether a row of a filing or score sheet is about a province or a commune.
+
+        Returns "ambiguous" for a bare name that is both a province and a commune in a
+        column that mixes both levels.
+        """
         if layout.kind == PROVINCE_STATUS:
             return "province"
         if layout.kind == COMMUNE_STATUS:
@@ -296,11 +392,14 @@ class _Checker:
             return "commune"
 
         name = parse_text(raw.get("unit_name"))
-        if name is not None and (looks_like_commune(name) or _commune_only(name)):
-            return "commune"
+        level = name_level(name) if name is not None else "unknown"
+        if level in ("commune", "province"):
+            return level
+        if level == "both":
+            return layout.name_level or "ambiguous"
         if raw.get("unit_code") not in (None, ""):
             return layout.code_level
-        return "province"
+        return layout.name_level or "province"
 
     def report_unit(self, layout: SheetLayout, raw: dict, row: int, resolved: Resolved | None, level: str) -> dict | None:
         if resolved is None or (resolved.code is None and not resolved.findings):
@@ -383,16 +482,18 @@ class _Checker:
         return values
 
     def warn_rate_scale(self, layout: SheetLayout, row: int, written: object, rate: float) -> None:
+        meant = rate * 100
         self.add(
             WARNING,
             layout,
             row,
             "rate",
             written,
-            f"Tỷ lệ “{written}” được hiểu là {percent(rate)}, vì cột này có giá trị lớn hơn 1 (thang 0–100). "
-            f"Nếu ý là {percent(rate * 100)}, hãy ghi {number(rate * 100)}%.",
-            f"The rate “{written}” is read as {percent(rate, 'en')}, because this column has values above 1 "
-            f"(a 0–100 scale). If {percent(rate * 100, 'en')} is meant, write {number(rate * 100, 'en')}%.",
+            f"Tỷ lệ “{written}” được hiểu là {number(round(meant, 2))}%, vì cột này có giá trị lớn hơn 1 "
+            f"(thang 0–100). Nếu ý là {number(round(meant * 100, 2))}%, hãy ghi {number(round(meant * 100, 2))}.",
+            f"The rate “{written}” is read as {number(round(meant, 2), 'en')}%, because this column has values "
+            f"above 1 (a 0–100 scale). If {number(round(meant * 100, 2), 'en')}% is meant, write "
+            f"{number(round(meant * 100, 2), 'en')}.",
         )
 
     def check_scores(self, layout: SheetLayout, values: dict) -> dict | None:
@@ -473,7 +574,9 @@ class _Checker:
             self.report.kinds.append(kind)
             if not records:
                 continue
-            records = self.drop_duplicates(kind, records)
+            records = [record for record in self.drop_duplicates(kind, records) if not record.get("_invalid")]
+            if not records:
+                continue
             table = pd.DataFrame(records)
             self.warn_missing_units(kind, table)
             self.report.tables[kind] = normalise_table(kind, table)
@@ -493,7 +596,7 @@ class _Checker:
         return kept
 
     def add_duplicate(self, kind: str, first: dict, second: dict) -> None:
-        unit = unit_label(second)
+        unit, unit_en = unit_label(second), unit_label(second, "en")
         when = key_when(kind, second)
         where_vi = f"dòng {first['_row']}" + (f" (trang {first['_sheet']})" if first["_sheet"] != second["_sheet"] else "")
         where_en = f"row {first['_row']}" + (f" (sheet {first['_sheet']})" if first["_sheet"] != second["_sheet"] else "")
@@ -503,9 +606,9 @@ class _Checker:
                 second["_sheet"],
                 second["_row"],
                 None,
-                unit,
+                next(second[column] for column in ("province_code", "commune_code", "unit_code", "task_id") if column in second),
                 f"{unit} xuất hiện hai lần{when[0]}: ở {where_vi} và dòng này. Hãy giữ một dòng.",
-                f"{unit} appears twice{when[1]}: at {where_en} and on this row. Keep one row.",
+                f"{unit_en} appears twice{when[1]}: at {where_en} and on this row. Keep one row.",
             )
         )
 
@@ -546,13 +649,6 @@ def _check_period(period: str | None, value: object, today: date) -> str | None:
     return period
 
 
-@lru_cache(maxsize=4096)
-def _commune_only(name: str) -> bool:
-    """Tell whether a name without a prefix names no province but some commune
-    ("Phú Quốc", "Tân Hội"), so a generic unit column holds a commune."""
-    return match_province(name).status == "unknown" and match_commune(name).status != "unknown"
-
-
 def validate_sheets(
     sheets: list[RawSheet], file_name: str, *, today: date | None = None, rules: StatusRules | None = None
 ) -> ValidationReport:
@@ -563,7 +659,7 @@ def validate_sheets(
     holds a complete table: then it is taken for a side table (a chart's data, a
     list of units) and skipped with a warning.
     """
-    checker = _Checker(file_name, today or date.today(), rules or StatusRules.from_settings())
+    checker = _Checker(file_name, today or vietnam_today(), rules or StatusRules.from_settings())
     layouts = _find_layouts(checker, sheets)
     complete = [layout for layout in layouts if not missing_columns(layout)]
 

@@ -1,8 +1,10 @@
 """Parse one cell of a user's status file, as people fill them in.
 
 Each parser takes a raw cell value from ``monitoring.reading`` (str, int, float, bool,
-datetime, date, `Percent` or None). It returns the parsed value, or None for an empty
-cell, or raises `ValueProblem` with a message that names the problem and the fix.
+datetime, date, `Percent`, `Uncalculated` or None). It returns the parsed value, or None
+for an empty cell, or raises `ValueProblem` with a message that names the problem and
+the fix. Every parser raises for an Excel error value such as "#DIV/0!" and for an
+`Uncalculated` formula cell.
 Numbers and dates follow the Vietnamese conventions: decimal comma, "." or space
 between thousands, and day before month.
 """
@@ -22,7 +24,7 @@ import pandas as pd
 
 from geo.names import ascii_key
 from monitoring.model import DO, VANG, XANH
-from monitoring.reading import Percent
+from monitoring.reading import Percent, Uncalculated
 
 FRACTION = "fraction"
 PERCENT = "percent"
@@ -94,6 +96,63 @@ def _format_value(value: object) -> str:
     return str(value)
 
 
+# Error values that Excel shows in place of a formula's result, with their usual cause.
+_EXCEL_ERROR_CAUSES = {
+    "#DIV/0!": ("công thức chia cho 0 hoặc cho một ô trống", "the formula divides by 0 or by an empty cell"),
+    "#N/A": ("công thức không tìm thấy giá trị cần tra cứu", "the formula did not find the value it looks up"),
+    "#VALUE!": (
+        "công thức tính với giá trị sai kiểu, ví dụ cộng chữ với số",
+        "the formula computes with a value of the wrong type, such as text plus a number",
+    ),
+    "#REF!": ("công thức tham chiếu đến ô đã bị xóa", "the formula refers to a cell that was deleted"),
+    "#NAME?": ("công thức dùng tên hàm hoặc tên vùng không tồn tại", "the formula uses a function or name that does not exist"),
+    "#NUM!": ("công thức cho kết quả không phải số hợp lệ", "the formula gives an invalid number"),
+    "#NULL!": ("công thức lấy phần giao của hai vùng không giao nhau", "the formula intersects two ranges that do not overlap"),
+}
+
+# Error values added in Excel 365 for dynamic arrays and linked data types.
+_NEWER_EXCEL_ERRORS = {"#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#GETTING_DATA"}
+
+_EXCEL_ERRORS = frozenset(_EXCEL_ERROR_CAUSES) | _NEWER_EXCEL_ERRORS
+
+
+def is_excel_error(value: object) -> bool:
+    """Tell whether a cell value is an Excel error value such as "#DIV/0!" or "#N/A", in any case."""
+    return isinstance(value, str) and "#" in value and _clean(value).upper() in _EXCEL_ERRORS
+
+
+def _reject_formula_failure(value: object) -> None:
+    """Raise ValueProblem for an Excel error value or an `Uncalculated` formula cell."""
+    if isinstance(value, Uncalculated):
+        raise _uncalculated_problem(value)
+    if is_excel_error(value):
+        raise _excel_error_problem(_clean(value).upper())
+
+
+def _uncalculated_problem(value: Uncalculated) -> ValueProblem:
+    formula = f" {value}" if value.formula else ""
+    return ValueProblem(
+        f"Ô chứa công thức{formula} nhưng kết quả của công thức chưa từng được lưu trong tệp, "
+        f"nên không đọc được giá trị. Hãy mở tệp bằng Excel rồi lưu lại, hoặc sao chép các ô "
+        f"và dán giá trị (Dán Đặc biệt > Giá trị) thay cho công thức.",
+        f"The cell contains the formula{formula}, but its result was never saved in the file, so "
+        f"there is no value to read. Open the file in Excel and save it again, or copy the cells "
+        f"and paste the values (Paste Special > Values) over the formulas.",
+    )
+
+
+def _excel_error_problem(error: str) -> ValueProblem:
+    cause_vi, cause_en = _EXCEL_ERROR_CAUSES.get(error, ("", ""))
+    cause_vi = f" ({cause_vi})" if cause_vi else ""
+    cause_en = f" ({cause_en})" if cause_en else ""
+    return ValueProblem(
+        f"Ô chứa lỗi công thức Excel {error}{cause_vi}. Hãy sửa công thức trong tệp, "
+        f"hoặc để trống ô nếu cột này không bắt buộc.",
+        f"The cell contains the Excel formula error {error}{cause_en}. Correct the formula in "
+        f"the file, or leave the cell empty if this column is optional.",
+    )
+
+
 def _word_key(value: str) -> str:
     """Fold a word for lookup: no case, no diacritics, đ as d, no surrounding punctuation."""
     return ascii_key(value).strip(" .,;:!?")
@@ -158,7 +217,8 @@ def _is_grouped(digits: str, mark: str) -> bool:
 
 _STATUS_WORDS = {
     XANH: {"xanh", "xanh la", "xanh la cay", "green", "g"},
-    VANG: {"vang", "yellow", "y", "v"},
+    # Reports that follow the RAG (red, amber, green) convention call the middle status amber.
+    VANG: {"vang", "yellow", "y", "v", "amber", "orange", "cam", "da cam"},
     DO: {"do", "red", "r", "d"},
 }
 _STATUS_EMOJI = {"🟢": XANH, "🟩": XANH, "🟡": VANG, "🟨": VANG, "🔴": DO, "🟥": DO}
@@ -170,10 +230,12 @@ def parse_status(value: object) -> str | None:
 
     Accepts any case, with or without diacritics, in any Unicode form: "Xanh", "Xanh lá",
     "VÀNG", "Đỏ", "do", the English words, the initials "G", "Y", "V", "R", "Đ" and "D",
-    a leading "màu" ("màu đỏ"), and the emoji 🟢 🟡 🔴.
+    a leading "màu" ("màu đỏ"), and the emoji 🟢 🟡 🔴. "Amber", "orange", "cam" and
+    "da cam" are Vàng.
     """
     if _is_empty(value):
         return None
+    _reject_formula_failure(value)
 
     if isinstance(value, str):
         text = _clean(value).replace("\ufe0f", "")
@@ -209,6 +271,7 @@ def parse_yes_no(value: object) -> bool | None:
     """
     if _is_empty(value):
         return None
+    _reject_formula_failure(value)
     if _is_bool(value):
         return bool(value)
 
@@ -239,11 +302,13 @@ def parse_yes_no(value: object) -> bool | None:
 def parse_count(value: object) -> int | None:
     """Parse a non-negative whole count, such as a number of dossiers.
 
-    Thousands may be separated by ".", "," or a space ("1.234", "1,234", "1 234"), so a
-    single separator followed by exactly three digits is read as thousands.
+    Thousands may be separated by ".", "," or a space ("1.234", "1,234", "1 234"), a
+    no-break space or a narrow no-break space included, so a single separator followed
+    by exactly three digits is read as thousands.
     """
     if _is_empty(value):
         return None
+    _reject_formula_failure(value)
     if isinstance(value, Percent):
         raise _percent_cell_problem(value)
 
@@ -281,6 +346,7 @@ def parse_number(value: object) -> float | None:
     """
     if _is_empty(value):
         return None
+    _reject_formula_failure(value)
     if isinstance(value, Percent):
         raise _percent_cell_problem(value)
 
@@ -349,6 +415,7 @@ def parse_rate(value: object, scale: str | None = None) -> float | None:
         raise ValueError(f"scale must be None, {FRACTION!r} or {PERCENT!r}, got {scale!r}")
     if _is_empty(value):
         return None
+    _reject_formula_failure(value)
 
     fraction = _rate_fraction(value, scale)
     if fraction is None:
@@ -418,6 +485,7 @@ def parse_date(value: object, *, today: date | None = None) -> pd.Timestamp | No
     """
     if _is_empty(value):
         return None
+    _reject_formula_failure(value)
 
     day = _to_date(value)
     if day is None:
@@ -496,6 +564,7 @@ def parse_text(value: object) -> str | None:
     """
     if _is_empty(value):
         return None
+    _reject_formula_failure(value)
 
     text = _format_value(value) if not isinstance(value, str) else value
     text = _BLANKS.sub(" ", unicodedata.normalize("NFC", text)).strip()
@@ -513,6 +582,7 @@ def parse_code(value: object, digits: int) -> str | None:
         raise ValueError(f"digits must be 1 or more, got {digits}")
     if _is_empty(value):
         return None
+    _reject_formula_failure(value)
 
     text = _code_digits(value)
     if text is not None and len(text.lstrip("0")) <= digits:

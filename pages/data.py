@@ -6,18 +6,153 @@ import logging
 
 import streamlit as st
 
-from monitoring.formatting import problems_table, provenance_text, report_headline, versions_table
+from monitoring.formatting import (
+    format_change,
+    number,
+    problems_table,
+    provenance_text,
+    report_file_name,
+    report_headline,
+    version_label,
+    versions_screen_table,
+)
 from monitoring.model import KIND_LABELS, KINDS
-from monitoring.reading import FileReadError
+from monitoring.problems import ValidationReport
+from monitoring.reading import MAX_FILE_BYTES, FileReadError
 from monitoring.templates import template_csv, template_file_name, template_xlsx
-from ui.data import current_dataset, store_or_stop, validate_upload
+from ui.data import current_dataset, has_current_data, preview_import, store_or_stop, validate_upload
 from ui.language import text
 from ui.page import setup_page
+from ui.tables import problems_screen_table
 
 log = logging.getLogger(__name__)
 
 # Problems listed on the page; the downloadable report has them all.
 MAX_PROBLEMS_SHOWN = 200
+
+# Extensions the uploader lets through. The reader takes CSV, TSV, TXT, .xlsx and .xlsm.
+# .xls and .ods pass too, because the reader rejects them with a translated message that
+# explains how to convert them. Streamlit rejects other types in English only.
+UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods"]
+
+
+def show_report(report: ValidationReport, lang: str) -> None:
+    """Show the headline, the problems and the report download of a validated file."""
+    (st.error if report.error_count else st.success)(report_headline(report, lang))
+    if not report.problems:
+        return
+
+    problems = problems_screen_table(report, lang)
+    st.table(problems.head(MAX_PROBLEMS_SHOWN), hide_index=True)
+    if len(problems) > MAX_PROBLEMS_SHOWN:
+        listed, total = number(MAX_PROBLEMS_SHOWN, lang), number(len(problems), lang)
+        st.caption(
+            text(
+                f"Đang hiện {listed} trong số {total} vấn đề. Tải báo cáo để xem hết.",
+                f"Showing {listed} of {total} problems. Download the report to see them all.",
+            )
+        )
+    st.download_button(
+        text("Tải báo cáo kiểm tra (CSV)", "Download the validation report (CSV)"),
+        data=problems_table(report, lang).to_csv(index=False).encode("utf-8-sig"),
+        file_name=report_file_name(report.file_name, lang),
+        mime="text/csv",
+        key="report_csv",
+        on_click="ignore",
+    )
+
+
+def offer_import(report: ValidationReport, file_id: str, lang: str) -> None:
+    """Show what importing a valid file would change, and import it on request."""
+    replace = st.checkbox(
+        text(
+            "Thay toàn bộ bảng (bỏ các dòng không có trong tệp)",
+            "Replace whole tables (drop rows missing from the file)",
+        ),
+        key="replace",
+    )
+    changes = preview_import(file_id, store.current_version(), replace, report.tables)
+    st.markdown(text("Khi nhập, dữ liệu sẽ thay đổi như sau:", "Importing will change the data as follows:"))
+    st.markdown("\n".join(f"- {format_change(kind, change, lang)}" for kind, change in changes.items()))
+
+    button, note = st.columns([1, 4], vertical_alignment="center")
+    if not any(change.changes_data for change in changes.values()):
+        note.caption(
+            text(
+                "Nhập tệp này không làm thay đổi dữ liệu: mọi dòng trong tệp đã có sẵn và giống hệt.",
+                "Importing this file changes no data: every row of the file is already stored unchanged.",
+            )
+        )
+    if button.button(text("Nhập dữ liệu", "Import"), type="primary", key="import"):
+        version = store.import_tables(report.tables, report.file_name, replace=replace)
+        log.info("Imported %s as version %s", report.file_name, version.id)
+        st.session_state["import_result"] = {"upload": file_id, "version": version.id}
+        st.rerun()
+
+
+def restore_chosen() -> None:
+    """Restore the version chosen in the list, unless its data is already current.
+
+    A button callback runs before the page script, so it may set the list's choice: after
+    a restore the list shows the version before the new one, which is the old current one.
+    """
+    chosen = st.session_state["restore_choice"]
+    current = store.current_version()
+    if has_current_data(store, chosen):
+        st.session_state["restore_result"] = {"chosen": chosen, "current": current, "version": None}
+        return
+    restored = store.restore(chosen)
+    st.session_state["restore_result"] = {"chosen": chosen, "current": current, "version": restored.id}
+    st.session_state["restore_choice"] = current
+
+
+def offer_restore(found: list, lang: str) -> None:
+    """Let the user choose an earlier version and make its data current again."""
+    current = found[0].id
+    labels = {version.id: version_label(version, lang, current=version.id == current) for version in found}
+    labels[0] = version_label(None, lang)
+    # The choice starts at the version before the current one (or the sample), because
+    # restoring the current version would change nothing. It is set through the session
+    # state and not `index`, because `restore_chosen` sets it too.
+    if st.session_state.get("restore_choice") not in labels:
+        st.session_state["restore_choice"] = list(labels)[1]
+    st.selectbox(
+        text("Khôi phục phiên bản", "Restore version"),
+        list(labels),
+        format_func=labels.__getitem__,
+        key="restore_choice",
+    )
+    st.button(text("Khôi phục", "Restore"), key="restore", on_click=restore_chosen)
+
+    # The callback leaves its outcome here, and the message is shown once.
+    result = st.session_state.pop("restore_result", None)
+    if result is None:
+        return
+    chosen, version = result["chosen"], result["version"]
+    if version is not None:
+        st.success(
+            text(
+                f"Đã khôi phục phiên bản {chosen} thành phiên bản mới {version}.",
+                f"Restored version {chosen} as the new version {version}.",
+            )
+        )
+    elif chosen == result["current"]:
+        st.info(
+            text(
+                f"Phiên bản {chosen} đang là phiên bản hiện tại, nên không có gì để khôi phục.",
+                f"Version {chosen} is already the current version, so there is nothing to restore.",
+            )
+        )
+    else:
+        st.info(
+            text(
+                f"Phiên bản {chosen} có cùng dữ liệu với phiên bản hiện tại ({result['current']}), "
+                "nên không tạo phiên bản mới.",
+                f"Version {chosen} has the same data as the current version ({result['current']}), "
+                "so no new version was made.",
+            )
+        )
+
 
 lang = setup_page()
 store = store_or_stop(lang)
@@ -38,46 +173,33 @@ st.write(
         "The file is checked first; a file with errors changes nothing.",
     )
 )
-upload = st.file_uploader(text("Chọn tệp", "Choose a file"), type=["csv", "txt", "xlsx"], key="upload")
+upload = st.file_uploader(text("Chọn tệp", "Choose a file"), type=UPLOAD_TYPES, key="upload")
+# The drop zone's own text ("Drag and drop a file here", "20MB per file", "Upload") comes
+# from Streamlit's browser code in English and can't be translated, so this caption gives
+# the formats and the limit in the chosen language.
+limit_mb = number(MAX_FILE_BYTES / (1024 * 1024), lang)
+st.caption(
+    text(
+        f"Nhận tệp CSV, TSV, TXT hoặc Excel (.xlsx, .xlsm), tối đa {limit_mb} MB mỗi tệp.",
+        f"Accepts CSV, TSV, TXT or Excel (.xlsx, .xlsm) files of up to {limit_mb} MB each.",
+    )
+)
 
 if upload is not None:
     try:
-        report = validate_upload(upload.getvalue(), upload.name)
+        with st.spinner(text("Đang kiểm tra tệp…", "Checking the file…")):
+            report = validate_upload(upload.getvalue(), upload.name)
     except FileReadError as error:
         st.error(error.message(lang))
         report = None
 
     if report is not None:
-        (st.error if report.error_count else st.success)(report_headline(report, lang))
-        if report.problems:
-            problems = problems_table(report, lang)
-            st.table(problems.head(MAX_PROBLEMS_SHOWN).set_index(problems.columns[0]))
-            if len(problems) > MAX_PROBLEMS_SHOWN:
-                st.caption(
-                    text(
-                        f"Đang hiện {MAX_PROBLEMS_SHOWN} trong số {len(problems)} vấn đề; tải báo cáo để xem hết.",
-                        f"Showing {MAX_PROBLEMS_SHOWN} of {len(problems)} problems; download the report for all.",
-                    )
-                )
-            st.download_button(
-                text("Tải báo cáo kiểm tra (CSV)", "Download the validation report (CSV)"),
-                data=problems.to_csv(index=False).encode("utf-8-sig"),
-                file_name=f"kiem_tra_{report.file_name}.csv",
-                mime="text/csv",
-                key="report_csv",
-                on_click="ignore",
-            )
-        imported = st.session_state.get("imported_upload") == upload.file_id
-        if report.ok and not imported and st.button(text("Nhập dữ liệu", "Import"), type="primary", key="import"):
-            version = store.import_tables(report.tables, report.file_name)
-            log.info("Imported %s as version %s", report.file_name, version.id)
-            st.session_state["imported_upload"] = upload.file_id
-            st.session_state["import_message"] = text(
-                f"Đã nhập thành phiên bản {version.id}.", f"Imported as version {version.id}."
-            )
-            st.rerun()
-        if imported and "import_message" in st.session_state:
-            st.success(st.session_state["import_message"])
+        show_report(report, lang)
+        result = st.session_state.get("import_result")
+        if result and result["upload"] == upload.file_id:
+            st.success(text(f"Đã nhập thành phiên bản {result['version']}.", f"Imported as version {result['version']}."))
+        elif report.ok:
+            offer_import(report, upload.file_id, lang)
 
 st.subheader(text("Tệp mẫu", "Templates"))
 for kind in KINDS:
@@ -86,7 +208,7 @@ for kind in KINDS:
     excel.download_button(
         f"{label} (Excel)",
         data=template_xlsx(kind, lang),
-        file_name=template_file_name(kind, "xlsx"),
+        file_name=template_file_name(kind, "xlsx", lang),
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"template_xlsx_{kind}",
         on_click="ignore",
@@ -94,7 +216,7 @@ for kind in KINDS:
     csv.download_button(
         f"{label} (CSV)",
         data=template_csv(kind, lang),
-        file_name=template_file_name(kind, "csv"),
+        file_name=template_file_name(kind, "csv", lang),
         mime="text/csv",
         key=f"template_csv_{kind}",
         on_click="ignore",
@@ -105,20 +227,12 @@ found = store.versions()
 if not found:
     st.info(text("Chưa nhập dữ liệu nào: đang dùng dữ liệu mẫu.", "Nothing imported yet: the sample is shown."))
 else:
-    st.dataframe(versions_table(found, lang), hide_index=True, width="stretch")
-    choices = [version.id for version in found] + [0]
-    chosen = st.selectbox(
-        text("Khôi phục phiên bản", "Restore version"),
-        choices,
-        format_func=lambda value: text("0 (dữ liệu mẫu)", "0 (the sample)") if value == 0 else str(value),
-        key="restore_choice",
+    versions = versions_screen_table(found, lang)
+    rows_column = versions.columns[-1]
+    st.dataframe(
+        versions,
+        hide_index=True,
+        width="stretch",
+        column_config={rows_column: st.column_config.TextColumn(alignment="right")},
     )
-    if st.button(text("Khôi phục", "Restore"), key="restore"):
-        restored = store.restore(chosen)
-        st.success(
-            text(
-                f"Đã khôi phục phiên bản {chosen} thành phiên bản mới {restored.id}.",
-                f"Restored version {chosen} as version {restored.id}.",
-            )
-        )
-        st.rerun()
+    offer_restore(found, lang)

@@ -170,6 +170,209 @@ def test_data_page_restores_version(scratch_database):
     assert Store.open(scratch_database).load().provenance["province_status"].is_sample
 
 
+PROVINCE_CSV = "Ngày báo cáo,Mã tỉnh,Trạng thái\n15/07/2025,01,Đỏ\n15/07/2025,79,Xanh\n"
+
+
+def import_file(database: str, content: str, file_name: str = "tinh.csv") -> None:
+    """Import a file straight into the store, without the page."""
+    from monitoring.store import Store
+    from monitoring.validate import validate_file
+
+    report = validate_file(content.encode(), file_name)
+    assert report.ok, report.problems
+    Store.open(database).import_tables(report.tables, file_name)
+
+
+def open_data_page(english: bool = False) -> AppTest:
+    app = AppTest.from_file(str(APP), default_timeout=120)
+    if english:
+        app.query_params["lang"] = "en"
+    app.run()
+    app.switch_page("pages/data.py").run()
+    assert not app.exception
+    return app
+
+
+def page_texts(app: AppTest) -> list[str]:
+    """Return the text of every element and widget label that the data page draws."""
+    texts = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "success", "info", "error", "warning"):
+        texts += [element.value for element in app.get(kind)]
+    for kind in ("button", "download_button", "checkbox", "file_uploader", "toggle"):
+        texts += [element.proto.label for element in app.get(kind)]
+    for selectbox in app.selectbox:
+        texts += [selectbox.label, *selectbox.options]
+    for table in [*app.table, *app.dataframe]:
+        texts += [str(column) for column in table.value.columns]
+        texts += [str(cell) for cell in table.value.to_numpy().ravel()]
+    # Streamlit's Markdown icons, such as ":material/warning:", are not shown as words.
+    return [re.sub(r":material/[a-z_]+:", "", text) for text in texts]
+
+
+def test_data_page_restore_keeps_message(scratch_database):
+    from monitoring.store import Store
+
+    import_file(scratch_database, PROVINCE_CSV)
+    app = open_data_page()
+    choice = app.selectbox(key="restore_choice")
+    assert len(choice.options) == 2
+    assert re.fullmatch(r"Phiên bản 1 — \d\d/\d\d/\d{4} \d\d:\d\d — tinh\.csv \(hiện tại\)", choice.options[0])
+    assert choice.options[1] == "Phiên bản 0 — dữ liệu mẫu"
+    assert choice.value == 0
+
+    app.button(key="restore").click().run()
+
+    assert not app.exception
+    assert [element.value for element in app.success] == ["Đã khôi phục phiên bản 0 thành phiên bản mới 2."]
+    assert Store.open(scratch_database).current_version() == 2
+    assert app.selectbox(key="restore_choice").value == 1
+    assert "Dữ liệu mẫu, chỉ để minh họa" in " ".join(block.value for block in app.markdown)
+
+
+def test_data_page_restore_current_version(scratch_database):
+    from monitoring.store import Store
+
+    import_file(scratch_database, PROVINCE_CSV)
+    app = open_data_page()
+    app.selectbox(key="restore_choice").select(1).run()
+    app.button(key="restore").click().run()
+
+    assert not app.exception
+    assert not app.success
+    assert [element.value for element in app.info] == [
+        "Phiên bản 1 đang là phiên bản hiện tại, nên không có gì để khôi phục."
+    ]
+    assert Store.open(scratch_database).current_version() == 1
+
+
+def test_data_page_restore_same_data(scratch_database):
+    from monitoring.store import Store
+
+    import_file(scratch_database, PROVINCE_CSV)
+    Store.open(scratch_database).restore(0)
+    app = open_data_page()
+    app.selectbox(key="restore_choice").select(0).run()
+    app.button(key="restore").click().run()
+
+    assert not app.exception
+    assert [element.value for element in app.info] == [
+        "Phiên bản 0 có cùng dữ liệu với phiên bản hiện tại (2), nên không tạo phiên bản mới."
+    ]
+    assert Store.open(scratch_database).current_version() == 2
+
+
+def test_data_page_versions_table(scratch_database):
+    import_file(scratch_database, PROVINCE_CSV)
+    app = open_data_page()
+
+    table = app.dataframe[0].value
+    assert list(table.columns) == ["Phiên bản", "Thời gian", "Thao tác", "Tệp", "Bảng", "Số dòng"]
+    assert table.iloc[0]["Tệp"] == "tinh.csv"
+    assert table.iloc[0]["Số dòng"] == "2"
+
+
+def test_upload_limit_matches_reader():
+    import tomllib
+
+    from monitoring.reading import MAX_FILE_BYTES
+
+    settings = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert settings["server"]["maxUploadSize"] * 1024 * 1024 == MAX_FILE_BYTES
+
+
+def test_data_page_uploader_caption(scratch_database):
+    vietnamese = [caption.value for caption in open_data_page().caption]
+    english = [caption.value for caption in open_data_page(english=True).caption]
+
+    assert "Nhận tệp CSV, TSV, TXT hoặc Excel (.xlsx, .xlsm), tối đa 20 MB mỗi tệp." in vietnamese
+    assert "Accepts CSV, TSV, TXT or Excel (.xlsx, .xlsm) files of up to 20 MB each." in english
+
+
+BAD_CSV = (
+    "Ngày báo cáo;Tỉnh, thành phố;Trạng thái\n"
+    "15/07/2025;Hà Giang;Xanh\n"
+    "15/07/2025;Hà Nội;Xanh*\n"
+    "15/07/2025;TP HCM;Vàng\n"
+)
+
+
+def test_data_page_bad_upload_lists_levels(scratch_database):
+    app = open_data_page()
+    app.file_uploader(key="upload").set_value(("tinh_loi.xlsx", BAD_CSV.encode(), "text/csv")).run()
+
+    assert not app.exception
+    assert app.error[0].value == "tinh_loi.xlsx (Trạng thái tỉnh, thành phố): 3 dòng, 2 lỗi, 1 cảnh báo."
+    table = app.table[0].value
+    assert list(table["Mức"]) == [":red[:material/error: **Lỗi**]"] * 2 + [":orange[:material/warning: Cảnh báo]"]
+    # st.table renders Markdown, so the user's "*" is escaped to show as written.
+    assert "Xanh\\*" in list(table["Giá trị"])
+    assert "import" not in [button.key for button in app.button]
+
+
+def test_data_page_preview_and_replace(scratch_database):
+    from monitoring.store import Store
+
+    import_file(scratch_database, PROVINCE_CSV)
+    app = open_data_page()
+    upload = "Ngày báo cáo,Mã tỉnh,Trạng thái\n15/07/2025,01,Đỏ\n"
+    app.file_uploader(key="upload").set_value(("tinh_01.csv", upload.encode(), "text/csv")).run()
+
+    assert not app.exception
+    markdown = [block.value for block in app.markdown]
+    assert "- Trạng thái tỉnh, thành phố: giữ nguyên 1 dòng." in markdown
+    assert "Nhập tệp này không làm thay đổi dữ liệu: mọi dòng trong tệp đã có sẵn và giống hệt." in [
+        caption.value for caption in app.caption
+    ]
+
+    app.checkbox(key="replace").check().run()
+    markdown = [block.value for block in app.markdown]
+    assert "- Trạng thái tỉnh, thành phố: bỏ 1 dòng, giữ nguyên 1 dòng." in markdown
+    assert not any("không làm thay đổi" in caption.value for caption in app.caption)
+
+    app.button(key="import").click().run()
+    assert not app.exception
+    assert "Đã nhập thành phiên bản 2." in [element.value for element in app.success]
+    stored = Store.open(scratch_database).load().tables["province_status"]
+    assert list(stored["province_code"]) == ["01"]
+
+
+# Words of the data page that only one of the two languages uses.
+VIETNAMESE_WORDS = ("dữ liệu", "phiên bản", "tệp", "dòng", "nhập", "khôi phục", "lỗi", "cảnh báo", "mẫu", "(mã ")
+ENGLISH_WORDS = ("version", "file", "import", "restore", "error", "warning", "sample", "rows", "table")
+
+
+def test_data_page_english_has_no_vietnamese(scratch_database):
+    import_file(scratch_database, PROVINCE_CSV)
+    app = open_data_page(english=True)
+    upload = "Ngày báo cáo,Mã tỉnh,Trạng thái\n15/07/2025,01,Xanh\n"
+    app.file_uploader(key="upload").set_value(("tinh_moi.csv", upload.encode(), "text/csv")).run()
+    app.button(key="restore").click().run()
+
+    texts = page_texts(app)
+    assert not app.exception
+    assert "Restored version 0 as the new version 2." in texts
+    # File names stay as the user wrote them.
+    without_file_names = [re.sub(r"tinh\w*\.csv", "", text) for text in texts]
+    leftovers = [text for text in without_file_names if any(word in text.lower() for word in VIETNAMESE_WORDS)]
+    assert leftovers == []
+
+
+def test_data_page_vietnamese_has_no_english(scratch_database):
+    import_file(scratch_database, PROVINCE_CSV)
+    app = open_data_page()
+    upload = "Ngày báo cáo,Mã tỉnh,Trạng thái\n15/07/2025,01,Xanh\n"
+    app.file_uploader(key="upload").set_value(("tinh_moi.csv", upload.encode(), "text/csv")).run()
+    app.button(key="restore").click().run()
+
+    texts = page_texts(app)
+    assert not app.exception
+    assert "Đã khôi phục phiên bản 0 thành phiên bản mới 2." in texts
+    # "English" is the language switch, which reads the same in both languages.
+    without_file_names = [re.sub(r"tinh\w*\.csv", "", text) for text in texts if text != "English"]
+    leftovers = [text for text in without_file_names if any(word in text.lower() for word in ENGLISH_WORDS)]
+    assert leftovers == []
+
+
 def test_english_from_url(scratch_database):
     app = AppTest.from_file(str(APP), default_timeout=120)
     app.query_params["lang"] = "en"

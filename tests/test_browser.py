@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -159,12 +160,13 @@ def app_url(request, tmp_path_factory):
 class OfflineContext:
     """A browser context that aborts and records every request to a host other than 127.0.0.1 or a file:// URL."""
 
-    def __init__(self, browser, allowed_schemes=("http", "ws")):
+    def __init__(self, browser, allowed_schemes=("http", "ws"), height=1000):
         self.blocked: list[str] = []
         self.failed: list[str] = []
         self.loaded: list[str] = []
         self.allowed_schemes = allowed_schemes
-        self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        # Streamlit scrolls inside the page, so a screenshot shows only the viewport's height.
+        self.context = browser.new_context(viewport={"width": 1400, "height": height})
         self.context.set_default_timeout(BROWSER_TIMEOUT)
         self.context.route("**/*", self._route)
         self.page = self.context.new_page()
@@ -290,23 +292,37 @@ def test_data_page_upload_and_import(browser, app_url, tmp_path):
     bad.write_text("Ngày báo cáo;Tỉnh, thành phố;Trạng thái\n15/07/2025;Hà Giang;Xanh\n", encoding="utf-8-sig")
     good = tmp_path / "tinh.csv"
     good.write_text("Ngày báo cáo;Tỉnh, thành phố;Trạng thái\n15/07/2025;TP HCM;Vàng\n", encoding="utf-8-sig")
-    offline = OfflineContext(browser)
+    offline = OfflineContext(browser, height=2600)
     page = offline.page
 
     page.goto(f"{app_url}data")
     page.get_by_text("Nguồn dữ liệu đang hiển thị").wait_for()
+    page.get_by_text("tối đa 20 MB mỗi tệp").wait_for()
     page.locator("input[type=file]").set_input_files(str(bad))
     page.get_by_text("1 lỗi").wait_for()
     page.get_by_text("Tuyên Quang").first.wait_for()
-    page.screenshot(path=tmp_path / "data-errors.png", full_page=True)
+    page.screenshot(path=tmp_path / "data-errors.png")
     import_buttons = page.get_by_role("button", name="Nhập dữ liệu").count()
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Tải báo cáo kiểm tra (CSV)").click()
+    report_name = download_info.value.suggested_filename
 
     page.locator("input[type=file]").set_input_files(str(good))
+    page.get_by_text("Trạng thái tỉnh, thành phố: 1 dòng thay cho").wait_for()
     page.get_by_role("button", name="Nhập dữ liệu").click()
-    page.get_by_text("Đã nhập thành phiên bản").wait_for()
+    page.get_by_text("Đã nhập thành phiên bản 1.").wait_for()
     page.get_by_text("từ tệp tinh.csv").first.wait_for()
+    restore_choice = page.get_by_role("combobox", name="Khôi phục phiên bản")
+    sync_api.expect(restore_choice).to_have_value("Phiên bản 0 — dữ liệu mẫu")
+    page.screenshot(path=tmp_path / "data-imported.png")
+
+    page.get_by_role("button", name="Khôi phục", exact=True).click()
+    page.get_by_text("Đã khôi phục phiên bản 0 thành phiên bản mới 2.").wait_for()
+    sync_api.expect(restore_choice).to_have_value(re.compile(r"^Phiên bản 1 — .* — tinh\.csv$"))
+    page.screenshot(path=tmp_path / "data-restored.png")
 
     assert import_buttons == 0
+    assert report_name == "kiem_tra_tinh_loi.csv"
     assert offline.blocked == []
     offline.context.close()
 

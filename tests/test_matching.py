@@ -819,3 +819,13 @@ def test_dak_lak_spellings(written):
     match = match_province(written)
     assert match.status == "matched"
     assert match.name == "Đắk Lắk"
+
+
+@pytest.mark.parametrize(
+    ("written", "code"), [("Phường Ba Đình (Hà Nội)", "00004"), ("Xã Tân Hội (Tây Ninh)", None), ("Phường Sài Gòn (TP HCM)", None)]
+)
+def test_commune_with_bracketed_province(written, code):
+    match = match_commune(written)
+    assert match.status == "matched"
+    if code is not None:
+        assert match.code == code

@@ -1,4 +1,7 @@
-"""Reading users' status files: encodings, separators, workbooks and unreadable files."""
+"""Reading users' status files: encodings, separators, workbooks and unreadable files.
+
+Workbook tests also cover hidden rows and columns and formulas whose result was never saved.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ import openpyxl
 import pytest
 
 from monitoring import reading
-from monitoring.reading import FileReadError, Percent, RawSheet, read_sheets, read_sheets_from_bytes
+from monitoring.reading import FileReadError, Percent, RawSheet, Uncalculated, read_sheets, read_sheets_from_bytes
 
 
 def write_file(tmp_path: Path, name: str, data: bytes) -> Path:
@@ -403,6 +406,276 @@ def test_xlsx_empty_workbook(tmp_path):
 
     with pytest.raises(FileReadError, match="empty"):
         read_sheets(path)
+
+
+# --- Excel .xlsx: hidden rows and columns ----------------------------------------------
+
+SHEET_XML = (
+    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    "{cols}<sheetData>{rows}</sheetData></worksheet>"
+)
+
+
+def replace_member(data: bytes, member: str, content: bytes) -> bytes:
+    """Return a copy of a zip archive with the whole content of one member replaced."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    old = source.read(member)
+    return rewrite_member(data, member, old, content)
+
+
+def sheet_xml_file(tmp_path: Path, rows: str, cols: str = "", doctype: str = "") -> Path:
+    """Write a one-sheet workbook whose worksheet XML has the given rows and "cols" element."""
+    workbook = openpyxl.Workbook()
+    workbook.active["A1"] = "placeholder"
+    xml = doctype + SHEET_XML.format(cols=cols, rows=rows)
+    data = replace_member(workbook_bytes(workbook), "xl/worksheets/sheet1.xml", xml.encode())
+    return write_file(tmp_path, "raw.xlsx", data)
+
+
+@pytest.fixture
+def hidden_workbook() -> openpyxl.Workbook:
+    """A sheet with hidden rows 2 and 3 (one of them empty) and hidden columns B to D."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Mã", "Tên", "Ghi chú", "Phụ", "Trạng thái"])
+    sheet.append(["01", "Hà Nội", None, None, "Xanh"])
+    sheet.append([])
+    sheet.append(["79", "Hồ Chí Minh", None, None, "Đỏ"])
+    sheet.row_dimensions[2].hidden = True
+    sheet.row_dimensions[3].hidden = True
+    sheet.column_dimensions["B"].hidden = True
+    sheet.column_dimensions.group("C", "D", hidden=True)
+    return workbook
+
+
+def test_xlsx_hidden_rows(hidden_workbook, tmp_path):
+    path = write_file(tmp_path, "hidden.xlsx", workbook_bytes(hidden_workbook))
+
+    sheet = only_sheet(path)
+
+    assert sheet.hidden_rows == frozenset({1, 2})
+    assert sheet.rows[1][0] == "01"
+    assert sheet.rows[2] == []
+
+
+def test_xlsx_hidden_columns(hidden_workbook, tmp_path):
+    path = write_file(tmp_path, "hidden.xlsx", workbook_bytes(hidden_workbook))
+
+    sheet = only_sheet(path)
+
+    assert sheet.hidden_columns == frozenset({1, 2, 3})
+    assert sheet.rows[0][1] == "Tên"
+
+
+def test_xlsx_nothing_hidden(status_sheets):
+    assert status_sheets[0].hidden_rows == frozenset()
+    assert status_sheets[0].hidden_columns == frozenset()
+
+
+def test_csv_nothing_hidden(tmp_path):
+    sheet = only_sheet(write_file(tmp_path, "a.csv", b"Ma;Ten\n01;Ha Noi\n"))
+
+    assert sheet.hidden_rows == frozenset()
+    assert sheet.hidden_columns == frozenset()
+
+
+def test_raw_sheet_defaults():
+    sheet = RawSheet("Trang 1", [["Mã"]], "a.xlsx")
+
+    assert sheet.hidden_rows == frozenset()
+    assert sheet.hidden_columns == frozenset()
+
+
+def test_xlsx_hidden_rows_after_data_dropped(tmp_path):
+    rows = (
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>Mã</t></is></c></row>'
+        '<row r="2" hidden="true"><c r="A2"><v>1</v></c></row>'
+        '<row r="3" hidden="1"/>'
+        '<row r="9" hidden="1" s="1" customFormat="1"/>'
+    )
+    sheet = read_sheets(sheet_xml_file(tmp_path, rows))[0]
+
+    assert sheet.rows == [["Mã"], [1]]
+    assert sheet.hidden_rows == frozenset({1})
+
+
+def test_xlsx_hidden_columns_limited_to_cells(tmp_path):
+    # Excel writes this range when all unused columns to the right are hidden.
+    cols = '<cols><col min="3" max="16384" hidden="1"/><col min="1" max="1" width="20" hidden="0"/></cols>'
+    rows = '<row r="1"><c r="A1"><v>1</v></c><c r="D1"><v>4</v></c></row><row r="2"><c r="A2"><v>2</v></c></row>'
+
+    sheet = read_sheets(sheet_xml_file(tmp_path, rows, cols))[0]
+
+    assert sheet.hidden_columns == frozenset({2, 3})
+
+
+def test_xlsx_hidden_rows_without_numbers(tmp_path):
+    # A row without "r" follows the previous row.
+    rows = '<row r="2"><c r="A2"><v>2</v></c></row><row hidden="1"><c><v>3</v></c></row><row><c><v>4</v></c></row>'
+
+    sheet = read_sheets(sheet_xml_file(tmp_path, rows))[0]
+
+    assert sheet.rows == [[], [2], [3], [4]]
+    assert sheet.hidden_rows == frozenset({2})
+
+
+def test_xlsx_hidden_rows_of_each_sheet(hidden_workbook, tmp_path):
+    hidden_workbook.active.title = "Ẩn dòng"
+    first = hidden_workbook.create_sheet("Tổng hợp", 0)
+    first.append(["Mã"])
+    first.append(["01"])
+    path = write_file(tmp_path, "two.xlsx", workbook_bytes(hidden_workbook))
+
+    sheets = read_sheets(path)
+
+    assert [sheet.name for sheet in sheets] == ["Tổng hợp", "Ẩn dòng"]
+    assert sheets[0].hidden_rows == frozenset()
+    assert sheets[1].hidden_rows == frozenset({1, 2})
+
+
+def test_xlsx_hidden_rows_over_row_limit_ignored(tmp_path, monkeypatch):
+    monkeypatch.setattr(reading, "MAX_ROWS", 10)
+    rows = '<row r="1"><c r="A1"><v>1</v></c></row>' + "".join(f'<row r="{number}" hidden="1"/>' for number in range(2, 5000))
+
+    sheet = read_sheets(sheet_xml_file(tmp_path, rows))[0]
+
+    assert sheet.rows == [[1]]
+    assert sheet.hidden_rows == frozenset()
+
+
+@pytest.mark.parametrize("chunk_bytes", [1, 2, 3, 5, 7, 64])
+@pytest.mark.parametrize("trigger", [b' hidden="1"', b"<f>A1</f>", b"<x:f>A1</x:f>"])
+def test_scan_trigger_across_chunks(monkeypatch, chunk_bytes, trigger):
+    monkeypatch.setattr(reading, "_SCAN_CHUNK_BYTES", chunk_bytes)
+    data = b"<row r='1'>" * 3 + trigger + b"</row>" * 3
+
+    assert reading._contains_scan_trigger(io.BytesIO(data))
+
+
+def test_xlsx_plain_sheets_not_parsed_again(status_workbook, tmp_path, monkeypatch):
+    def fail(source):
+        raise AssertionError("worksheet XML parsed although it has no hidden rows, columns or formulas")
+
+    monkeypatch.setattr(reading, "_scan_worksheet", fail)
+    path = write_file(tmp_path, "plain.xlsx", workbook_bytes(status_workbook))
+
+    sheets = read_sheets(path)
+
+    assert sheets[0].rows[3][0] == "01"
+
+
+def test_scan_trigger_absent():
+    data = '<row r="1"><c r="A1" t="inlineStr"><is><t>Mã</t></is></c></row>'.encode() * 100
+
+    assert not reading._contains_scan_trigger(io.BytesIO(data))
+
+
+def test_xlsx_external_entity_not_loaded(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("bí mật")
+    doctype = f'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY secret SYSTEM "{secret.as_uri()}">]>'
+    rows = '<row r="1" hidden="1"><c r="A1" t="inlineStr"><is><t>&secret;</t></is></c></row>'
+    path = sheet_xml_file(tmp_path, rows, doctype=doctype)
+
+    with pytest.raises(FileReadError) as caught:
+        read_sheets(path)
+
+    assert "bí mật" not in caught.value.message_en
+    assert "corrupt" in caught.value.message_en
+
+
+# --- Excel .xlsx: formulas whose result was never saved -------------------------------
+
+
+def test_uncalculated_openpyxl_formula(tmp_path):
+    # openpyxl saves formulas with an empty "v" element and no result.
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["Số hồ sơ", "Gấp đôi"])
+    workbook.active.append([3, "=A2*2"])
+    path = write_file(tmp_path, "formula.xlsx", workbook_bytes(workbook))
+
+    sheet = only_sheet(path)
+
+    assert sheet.rows[1] == [3, Uncalculated("A2*2")]
+
+
+def test_uncalculated_formula_without_value(tmp_path):
+    rows = '<row r="2"><c r="A2"><v>3</v></c><c r="B2"><f>A2*2</f></c></row>'
+
+    sheet = read_sheets(sheet_xml_file(tmp_path, rows))[0]
+
+    assert sheet.rows == [[], [3, Uncalculated("A2*2")]]
+
+
+def test_calculated_formula_keeps_value(tmp_path):
+    rows = (
+        '<row r="1"><c r="A1"><v>3</v></c><c r="B1"><f>A1*2</f><v>6</v></c>'
+        '<c r="C1" t="str"><f>IF(A1&gt;5,"x","")</f><v></v></c>'
+        '<c r="D1" t="e"><f>A1/0</f><v>#DIV/0!</v></c></row>'
+    )
+
+    sheet = read_sheets(sheet_xml_file(tmp_path, rows))[0]
+
+    assert sheet.rows == [[3, 6, None, "#DIV/0!"]]
+
+
+def test_uncalculated_formula_kept_at_row_end(tmp_path):
+    rows = '<row r="1"><c r="A1"><v>3</v></c></row><row r="2"><c r="C2"><f>SUM(A1:A1)</f><v/></c></row>'
+
+    sheet = read_sheets(sheet_xml_file(tmp_path, rows))[0]
+
+    assert sheet.rows == [[3], [None, None, Uncalculated("SUM(A1:A1)")]]
+
+
+def test_uncalculated_shared_formula(tmp_path):
+    rows = (
+        '<row r="2"><c r="A2"><v>1</v></c><c r="B2"><f t="shared" ref="B2:B4" si="0">A2*2+$A$2</f><v>3</v></c></row>'
+        '<row r="3"><c r="A3"><v>2</v></c><c r="B3"><f t="shared" si="0"/></c></row>'
+        '<row r="4"><c r="A4"><v>3</v></c><c r="B4"><f t="shared" si="0"/><v>9</v></c></row>'
+    )
+
+    sheet = read_sheets(sheet_xml_file(tmp_path, rows))[0]
+
+    assert sheet.rows[1] == [1, 3]
+    assert sheet.rows[2] == [2, Uncalculated("A3*2+$A$2")]
+    assert sheet.rows[3] == [3, 9]
+
+
+def test_uncalculated_shared_formula_without_first_cell(tmp_path):
+    rows = '<row r="1"><c r="A1"><v>1</v></c><c r="B1"><f t="shared" si="7"/></c></row>'
+
+    sheet = read_sheets(sheet_xml_file(tmp_path, rows))[0]
+
+    assert sheet.rows == [[1, Uncalculated("")]]
+
+
+def test_uncalculated_cells_without_references(tmp_path):
+    # A cell without "r" follows the previous cell of its row.
+    rows = '<row r="1"><c><v>1</v></c><c><f>A1*2</f></c><c r="E1"><v>5</v></c><c><f>E1+1</f></c></row>'
+
+    sheet = read_sheets(sheet_xml_file(tmp_path, rows))[0]
+
+    assert sheet.rows == [[1, Uncalculated("A1*2"), None, None, 5, Uncalculated("E1+1")]]
+
+
+def test_uncalculated_with_namespace_prefix(tmp_path):
+    xml = (
+        '<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<x:sheetData><x:row r="1" hidden="1"><x:c r="A1"><x:v>2</x:v></x:c><x:c r="B1"><x:f>A1*2</x:f></x:c>'
+        "</x:row></x:sheetData></x:worksheet>"
+    )
+    workbook = openpyxl.Workbook()
+    workbook.active["A1"] = "placeholder"
+    data = replace_member(workbook_bytes(workbook), "xl/worksheets/sheet1.xml", xml.encode())
+
+    sheet = read_sheets(write_file(tmp_path, "prefix.xlsx", data))[0]
+
+    assert sheet.rows == [[2, Uncalculated("A1*2")]]
+    assert sheet.hidden_rows == frozenset({0})
+
+
+def test_uncalculated_str_shows_formula():
+    assert str(Uncalculated("A2*2")) == "=A2*2"
 
 
 # --- Unreadable files -----------------------------------------------------------------

@@ -302,3 +302,40 @@ def test_processes_create_new_database_at_once(tmp_path, sample):
         table = store.load()[PROVINCE_STATUS]
         assert store.current_version() == len(CREATE_CODES), round_number
         assert sorted(table["province_code"]) == sorted(CREATE_CODES), round_number
+
+
+def test_replace_drops_missing_rows(store):
+    store.import_tables({PROVINCE_STATUS: province_table([("2025-07-15", "01", "vang"), ("2025-07-15", "79", "xanh")])}, "a.csv")
+    store.import_tables({PROVINCE_STATUS: province_table([("2025-07-15", "01", "xanh")])}, "b.csv", replace=True)
+    table = store.load()[PROVINCE_STATUS]
+    assert list(table["province_code"]) == ["01"]
+    assert list(table["status"]) == ["xanh"]
+
+
+def test_preview_counts_changes(store):
+    store.import_tables({PROVINCE_STATUS: province_table([("2025-07-15", "01", "vang"), ("2025-07-15", "79", "xanh")])}, "a.csv")
+    new = {PROVINCE_STATUS: province_table([("2025-07-15", "01", "xanh"), ("2025-07-15", "79", "xanh"), ("2025-07-22", "01", "xanh")])}
+    merge = store.preview(new)[PROVINCE_STATUS]
+    replace = store.preview({PROVINCE_STATUS: province_table([("2025-07-15", "01", "vang")])}, replace=True)[PROVINCE_STATUS]
+    assert (merge.added, merge.replaced, merge.unchanged, merge.removed) == (1, 1, 1, 0)
+    assert (replace.added, replace.replaced, replace.unchanged, replace.removed) == (0, 0, 1, 1)
+    assert replace.changes_data
+
+
+def test_preview_first_import_replaces_sample(store):
+    change = store.preview({PROVINCE_STATUS: province_table([("2025-07-15", "01", "xanh")])})[PROVINCE_STATUS]
+    assert change.replaces_sample
+    assert change.removed == 2
+
+
+def test_preview_commune_conditions_twice(store):
+    from monitoring.model import COMMUNE_STATUS, CONDITION_KEYS
+
+    row = {"report_date": pd.Timestamp("2025-07-15"), "commune_code": "00004", "status": None}
+    row.update(dict.fromkeys(CONDITION_KEYS, True))
+    row["seal"] = None
+    table = normalise_table(COMMUNE_STATUS, pd.DataFrame([row]))
+    store.import_tables({COMMUNE_STATUS: table}, "xa.csv")
+
+    change = store.preview({COMMUNE_STATUS: table})[COMMUNE_STATUS]
+    assert (change.added, change.replaced, change.unchanged) == (0, 0, 1)

@@ -525,3 +525,137 @@ def test_future_period_rejected(tmp_path):
     report = validate_file(write_csv(tmp_path, "diem.csv", text), today=TODAY)
     assert len(report.errors) == 1
     assert report.errors[0].column == "Kỳ đánh giá"
+
+
+def test_section_and_column_number_rows(tmp_path):
+    rows = [
+        ["STT", "Ngày", "Đơn vị", "Hồ sơ trực tuyến", "Tổng số hồ sơ"],
+        ["A", "B", "C", "1", "2"],
+        ["I", "CẤP TỈNH"],
+        [1, "15/07/2025", "Hà Nội", 10, 20],
+        ["II", "CẤP XÃ"],
+        [2, "15/07/2025", "Phường Ba Đình", 1, 2],
+    ]
+    report = validate_file(write_xlsx(tmp_path, "hoso.xlsx", rows), today=TODAY)
+    assert report.errors == []
+    assert list(report.tables[FILING]["unit_code"]) == ["00004", "01"]
+
+
+def test_name_of_province_and_commune(tmp_path):
+    text = "Ngày,Đơn vị,Hồ sơ trực tuyến,Tổng số hồ sơ\n15/07/2025,Lào Cai,1,2\n15/07/2025,Hà Nội,1,2\n15/07/2025,Phú Quốc,1,2\n"
+    report = validate_file(write_csv(tmp_path, "hoso.csv", text), today=TODAY)
+    assert len(report.errors) == 1
+    assert "cả một tỉnh và một xã" in report.errors[0].message_vi
+
+
+def test_commune_column_settles_shared_name(tmp_path):
+    text = "Ngày,Đơn vị,Hồ sơ trực tuyến,Tổng số hồ sơ\n15/07/2025,Lào Cai,1,2\n15/07/2025,Cam Đường,1,2\n"
+    report = validate_file(write_csv(tmp_path, "hoso.csv", text), today=TODAY)
+    assert report.errors == []
+    assert set(report.tables[FILING]["unit_code"]) <= set(communes().index)
+
+
+def test_sheet_per_province(tmp_path):
+    workbook = Workbook()
+    for index, (province, commune) in enumerate([("Tây Ninh", "Tân Hội"), ("An Giang", "Tân Hội")]):
+        sheet = workbook.active if index == 0 else workbook.create_sheet()
+        sheet.title = province
+        sheet.append(["Ngày báo cáo", "Xã, phường", "Trạng thái"])
+        sheet.append(["15/07/2025", commune, "Xanh"])
+    path = tmp_path / "xa.xlsx"
+    workbook.save(path)
+
+    report = validate_file(path, today=TODAY)
+    codes = list(report.tables[COMMUNE_STATUS]["commune_code"])
+    assert report.errors == []
+    assert sorted(communes().loc[codes, "province_code"]) == ["80", "91"]
+
+
+def test_duplicate_found_beside_bad_row(tmp_path):
+    text = "Ngày,Mã tỉnh,Hồ sơ trực tuyến,Tổng số hồ sơ\n15/07/2025,48,30,20\n15/07/2025,48,1,2\n"
+    report = validate_file(write_csv(tmp_path, "hoso.csv", text), today=TODAY)
+    assert [error.row for error in report.errors] == [2, 3]
+
+
+def test_province_status_with_commune_counts(tmp_path):
+    rows = [
+        ["STT", "Tỉnh, thành phố", "Ngày báo cáo", "Tổng số (xã)", "Số xã Xanh", "Tỷ lệ (%)", "Trạng thái"],
+        [1, "Hà Nội", "15/07/2025", 126, 80, 63.5, "Xanh"],
+    ]
+    report = validate_file(write_xlsx(tmp_path, "tinh.xlsx", rows), today=TODAY)
+    assert report.kind == PROVINCE_STATUS
+
+
+@pytest.mark.parametrize(
+    ("written", "groups"),
+    [
+        ("Thể chế\nNhân lực", "institutional;human_resources"),
+        ("Hạ tầng - Nền tảng", "infrastructure;platforms"),
+        ("Nền tảng số dùng chung cho người dân, doanh nghiệp", "platforms"),
+        ("1, 3", "institutional;platforms"),
+    ],
+)
+def test_task_group_spellings(tmp_path, written, groups):
+    rows = [["Mã nhiệm vụ", "Tên nhiệm vụ", "Nhóm nhiệm vụ", "Hạn hoàn thành"], ["KH02-01", "Việc", written, "30/06/2025"]]
+    report = validate_file(write_xlsx(tmp_path, "nv.xlsx", rows), today=TODAY)
+    assert report.errors == []
+    assert report.tables[TASKS]["groups"][0] == groups
+
+
+def test_blank_date_signature_line(tmp_path):
+    rows = [
+        ["Ngày báo cáo", "Tỉnh, thành phố", "Trạng thái"],
+        ["15/07/2025", "Hà Nội", "Xanh"],
+        [None, "Hà Nội, ngày … tháng … năm 2025"],
+        [None, "Người lập biểu"],
+    ]
+    report = validate_file(write_xlsx(tmp_path, "tinh.xlsx", rows), today=TODAY)
+    assert report.errors == []
+
+
+def test_two_row_header(tmp_path):
+    from monitoring.model import CONDITIONS
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["BÁO CÁO ĐIỀU KIỆN"])
+    sheet.append(["STT", "Xã, phường", "Tỉnh, thành phố", "Ngày báo cáo", "Điều kiện"] + [None] * 9)
+    sheet.append([None, None, None, None] + [condition.vi for condition in CONDITIONS])
+    sheet.append([1, "Đông Thái", "An Giang", "15/07/2025"] + ["x"] * 10)
+    for column in "ABCD":
+        sheet.merge_cells(f"{column}2:{column}3")
+    sheet.merge_cells("E2:N2")
+    path = tmp_path / "xa.xlsx"
+    workbook.save(path)
+
+    report = validate_file(path, today=TODAY)
+    table = report.tables[COMMUNE_STATUS]
+    assert report.errors == []
+    assert table["commune_code"][0] == "31006"
+    assert bool(table["written_procedures"][0]) is True
+
+
+def test_hidden_rows_and_columns(tmp_path):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Ngày báo cáo", "Tỉnh, thành phố", "Trạng thái", "Trạng thái"])
+    sheet.append(["15/07/2025", "Hà Nội", "Đỏ", "Xanh"])
+    sheet.append(["15/07/2025", "Huế", "Đỏ", "Đỏ"])
+    sheet.column_dimensions["C"].hidden = True
+    sheet.row_dimensions[3].hidden = True
+    path = tmp_path / "tinh.xlsx"
+    workbook.save(path)
+
+    report = validate_file(path, today=TODAY)
+    table = report.tables[PROVINCE_STATUS]
+    warnings = " ".join(messages(report, "warning"))
+    assert list(table["status"]) == ["xanh"]
+    assert "dòng ẩn (dòng 3)" in warnings
+    assert "Các cột ẩn không được đọc" in warnings
+
+
+def test_excel_error_in_rate_ignored(tmp_path):
+    rows = [["Ngày", "Mã tỉnh", "Hồ sơ trực tuyến", "Tổng số hồ sơ", "Tỷ lệ trực tuyến"], ["15/07/2025", "01", 0, 0, "#DIV/0!"]]
+    report = validate_file(write_xlsx(tmp_path, "hoso.xlsx", rows), today=TODAY)
+    assert report.errors == []
+    assert report.warnings[0].value == "#DIV/0!"

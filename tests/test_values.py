@@ -1,4 +1,7 @@
-"""Parsing single cells as people fill them in: statuses, yes/no, counts, rates, dates, codes."""
+"""Parsing single cells as people fill them in: statuses, yes/no, counts, rates, dates, codes.
+
+Also the cells that no parser accepts: Excel error values and formulas never calculated.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +13,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from monitoring.reading import Percent
+from monitoring.reading import Percent, Uncalculated
 from monitoring.values import (
     ValueProblem,
+    is_excel_error,
     parse_code,
     parse_count,
     parse_date,
@@ -61,6 +65,13 @@ def test_problem_messages():
 )
 def test_status_accepted(value, expected):
     assert parse_status(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value", ["Amber", "amber", "AMBER", "orange", "Orange", "cam", "Cam", "màu cam", "da cam", "Màu da cam", " Amber. "]
+)
+def test_status_amber_is_vang(value):
+    assert parse_status(value) == "vang"
 
 
 @pytest.mark.parametrize("form", ["NFC", "NFD"])
@@ -147,6 +158,23 @@ def test_count_accepted(value, expected):
     assert parse_count(value) == expected
 
 
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("\u00a01234", 1234), ("1234\u00a0", 1234), ("\u202f1234\u202f", 1234), ("\u00a01\u00a0234\u00a0", 1234),
+        ("1\u202f234\u202f567", 1234567), ("1\u00a0234\u202f567", 1234567),
+    ],
+)
+def test_count_no_break_spaces(value, expected):
+    assert parse_count(value) == expected
+
+
+@pytest.mark.parametrize("value", ["1\u00a023", "12\u00a034\u00a05"])
+def test_count_no_break_space_not_grouping(value):
+    with pytest.raises(ValueProblem, match="not a number"):
+        parse_count(value)
+
+
 def test_count_type():
     assert type(parse_count(1234.0)) is int
 
@@ -198,6 +226,18 @@ def test_number_accepted(value, expected):
     assert parse_number(value) == expected
 
 
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("\u00a018,75", 18.75), ("18,75\u00a0", 18.75), ("\u202f18,75\u202f", 18.75), ("1\u00a0234,5", 1234.5),
+        ("1\u202f234,5", 1234.5), ("-1\u00a0234,5", -1234.5), ("1\u00a0234\u00a0567,25", 1234567.25),
+        ("1\u202f234", 1234.0),
+    ],
+)
+def test_number_no_break_spaces(value, expected):
+    assert parse_number(value) == expected
+
+
 def test_number_type():
     assert type(parse_number(18)) is float
 
@@ -231,6 +271,11 @@ def test_number_percent_cell():
 )
 def test_rate_accepted(value, expected):
     assert parse_rate(value) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("value", ["85,5\u00a0%", "85,5\u202f%", "85,5 %", "\u00a085,5 %\u00a0", "85.5 %"])
+def test_rate_space_before_percent(value):
+    assert parse_rate(value) == pytest.approx(0.855)
 
 
 @pytest.mark.parametrize("value", EMPTY_CELLS)
@@ -467,3 +512,97 @@ def test_message_shows_value(parser, value, expected):
 
 def test_nan_is_empty_not_problem():
     assert parse_count(math.nan) is None
+
+
+# --- Excel error values and formulas never calculated ---------------------------------
+
+EXCEL_ERRORS = ["#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!"]
+
+PARSERS = [
+    parse_status,
+    parse_yes_no,
+    parse_count,
+    parse_number,
+    parse_rate,
+    lambda value: parse_date(value, today=TODAY),
+    parse_text,
+    lambda value: parse_code(value, 2),
+]
+PARSER_IDS = ["status", "yes_no", "count", "number", "rate", "date", "text", "code"]
+
+
+@pytest.mark.parametrize("value", EXCEL_ERRORS + ["#SPILL!", "#CALC!", "#n/a", " #DIV/0! ", "#REF!\u200b"])
+def test_excel_error_recognised(value):
+    assert is_excel_error(value)
+
+
+@pytest.mark.parametrize("value", ["#", "#1", "# N/A", "N/A", "DIV/0", "#DIV/0", "Xanh", "", None, 0, Uncalculated("A1")])
+def test_excel_error_not_recognised(value):
+    assert not is_excel_error(value)
+
+
+@pytest.mark.parametrize("error", EXCEL_ERRORS)
+@pytest.mark.parametrize("parser", PARSERS, ids=PARSER_IDS)
+def test_excel_error_rejected_by_every_parser(parser, error):
+    with pytest.raises(ValueProblem) as caught:
+        parser(error)
+
+    assert caught.value.message("vi").startswith(f"Ô chứa lỗi công thức Excel {error} (")
+    assert caught.value.message("en").startswith(f"The cell contains the Excel formula error {error} (")
+
+
+def test_excel_error_message():
+    with pytest.raises(ValueProblem) as caught:
+        parse_count(" #div/0! ")
+
+    assert caught.value.message("vi") == (
+        "Ô chứa lỗi công thức Excel #DIV/0! (công thức chia cho 0 hoặc cho một ô trống). "
+        "Hãy sửa công thức trong tệp, hoặc để trống ô nếu cột này không bắt buộc."
+    )
+    assert caught.value.message("en") == (
+        "The cell contains the Excel formula error #DIV/0! (the formula divides by 0 or by an empty cell). "
+        "Correct the formula in the file, or leave the cell empty if this column is optional."
+    )
+
+
+def test_newer_excel_error_message():
+    with pytest.raises(ValueProblem) as caught:
+        parse_number("#SPILL!")
+
+    assert caught.value.message("en").startswith("The cell contains the Excel formula error #SPILL!. Correct the formula")
+
+
+def test_excel_error_ignored_by_rate_scale():
+    assert rate_scale(["#DIV/0!", 0.5, Uncalculated("A1/B1")]) == "fraction"
+
+
+@pytest.mark.parametrize("parser", PARSERS, ids=PARSER_IDS)
+def test_uncalculated_rejected_by_every_parser(parser):
+    with pytest.raises(ValueProblem) as caught:
+        parser(Uncalculated("A2*2"))
+
+    assert "=A2*2" in caught.value.message("vi")
+    assert "never saved" in caught.value.message("en")
+
+
+def test_uncalculated_message():
+    with pytest.raises(ValueProblem) as caught:
+        parse_rate(Uncalculated("C2/D2"))
+
+    assert caught.value.message("vi") == (
+        "Ô chứa công thức =C2/D2 nhưng kết quả của công thức chưa từng được lưu trong tệp, nên không đọc được "
+        "giá trị. Hãy mở tệp bằng Excel rồi lưu lại, hoặc sao chép các ô và dán giá trị (Dán Đặc biệt > Giá trị) "
+        "thay cho công thức."
+    )
+    assert caught.value.message("en") == (
+        "The cell contains the formula =C2/D2, but its result was never saved in the file, so there is no value "
+        "to read. Open the file in Excel and save it again, or copy the cells and paste the values "
+        "(Paste Special > Values) over the formulas."
+    )
+
+
+def test_uncalculated_without_formula_text():
+    with pytest.raises(ValueProblem) as caught:
+        parse_count(Uncalculated(""))
+
+    assert caught.value.message("en").startswith("The cell contains the formula, but its result was never saved")

@@ -7,9 +7,10 @@ import logging
 import streamlit as st
 
 from monitoring.dataset import Dataset
+from monitoring.model import KINDS
 from monitoring.problems import ValidationReport
 from geo.settings import get_secrets_section, get_setting
-from monitoring.store import DATABASE_URL, DatabaseOpenError, Store, database_url
+from monitoring.store import DATABASE_URL, Change, DatabaseOpenError, Store, database_url
 from monitoring.validate import validate_file
 from ui.language import current_lang
 
@@ -47,6 +48,27 @@ def current_dataset() -> Dataset:
 def validate_upload(data: bytes, file_name: str) -> ValidationReport:
     """Validate an uploaded file once; reruns of the page reuse the report."""
     return validate_file(data, file_name)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def preview_import(upload_id: str, current_version: int, replace: bool, _tables: dict) -> dict[str, Change]:
+    """Count what importing an upload's tables would change, once per upload, version and mode.
+
+    The tables are not hashed: ``upload_id`` (Streamlit's file id) identifies them, and
+    ``current_version`` makes a new preview after any import or restore.
+    """
+    return get_store().preview(_tables, replace=replace)
+
+
+def has_current_data(store: Store, version_id: int) -> bool:
+    """Tell whether restoring ``version_id`` would change nothing: it is the current version,
+    or every table of it comes from the same stored rows as the current one."""
+    current = store.current_version()
+    if version_id == current:
+        return True
+    with store.engine.connect() as connection:
+        chosen_contents = store.contents(connection, version_id) if version_id else dict.fromkeys(KINDS)
+        return chosen_contents == store.contents(connection, current)
 
 
 def store_or_stop(lang: str) -> Store:

@@ -82,8 +82,10 @@ def page_links() -> None:
 
 def setup_page() -> str:
     """Configure the page, draw the title, links and language switch; return the language."""
-    st.set_page_config(page_title=TITLE["vi"], layout="wide")
     lang = language_switch()
+    # Streamlit 1.67 accepts set_page_config after other elements, so the browser tab
+    # title can follow the switch drawn above.
+    st.set_page_config(page_title=TITLE[lang], layout="wide")
     page_links()
     st.title(TITLE[lang])
     check_map_libraries()
