@@ -11,13 +11,16 @@ import logging
 
 import folium
 import geopandas as gpd
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import display, webmap
 from geo.errors import BoundaryError
-from monitoring.formatting import provenance_text
+from monitoring.formatting import day, number, percent, provenance_text
 from monitoring.model import PROVINCE_STATUS
+from monitoring.presentation import legend_entries, province_view
+from monitoring.summary import headline, previous_report_date, report_dates
 from ui.data import current_dataset
 from ui.language import text
 from ui.page import setup_page
@@ -33,17 +36,90 @@ def load_provinces() -> gpd.GeoDataFrame:
     return display.display_layer("province")
 
 
-def province_map(provinces: gpd.GeoDataFrame) -> folium.Map:
-    """Build the map of the provinces, with library URLs under this server's base path."""
+def province_map(provinces: gpd.GeoDataFrame, view: pd.DataFrame, lang: str) -> folium.Map:
+    """Build the national map: provinces coloured by status, with a legend of counts."""
     static_url = webmap.static_url(st.get_option("server.baseUrlPath"))
     m = webmap.base_map(static_url=static_url)
+    units = provinces.merge(view, on="code", how="left")
+    units["no_data"] = units["status"].isna()
     webmap.outline_layer(provinces).add_to(m)
-    webmap.province_layer(provinces).add_to(m)
+    webmap.status_layer(units, name=text("Trạng thái tỉnh", "Province status")).add_to(m)
+    entries = [(label, color, number(count, lang)) for label, color, count in legend_entries(view, lang)]
+    webmap.add_legend(m, text("Tỉnh, thành phố", "Provinces"), entries)
     return m
 
 
+def report_date_selector(dates: list[pd.Timestamp], lang: str) -> pd.Timestamp:
+    """Draw the report-date slider; the chosen date lives in the URL (``?date=YYYY-MM-DD``)."""
+    requested = pd.to_datetime(st.query_params.get("date"), format="%Y-%m-%d", errors="coerce")
+    chosen = requested if requested in dates else dates[-1]
+    picked = st.select_slider(
+        text("Ngày báo cáo", "Report date"),
+        options=dates,
+        value=chosen,
+        format_func=lambda value: day(value.date(), lang),
+        key="report_date",
+    )
+    st.query_params["date"] = picked.strftime("%Y-%m-%d")
+    return picked
+
+
+def show_headline(dataset, as_of: pd.Timestamp, lang: str) -> None:
+    """Show the headline figures with their change since the previous report."""
+    figures = headline(dataset, as_of)
+    previous_date = previous_report_date(dataset, as_of)
+    before = headline(dataset, previous_date) if previous_date is not None else None
+
+    provinces_total = sum(figures["provinces"].values())
+    reported = figures["communes_reported"]
+    columns = st.columns(4)
+    columns[0].metric(
+        text("Tỉnh, thành phố Xanh", "Provinces green"),
+        f"{figures['provinces']['xanh']}/{provinces_total}",
+        _delta(figures["provinces"]["xanh"], before and before["provinces"]["xanh"], lang),
+    )
+    columns[1].metric(
+        text("Xã, phường đã báo cáo", "Communes reported"),
+        f"{number(reported, lang)}/{number(figures['communes_total'], lang)}",
+        _delta(reported, before and before["communes_reported"], lang),
+    )
+    columns[2].metric(
+        text("Tỷ lệ nộp trực tuyến", "Online filing rate"),
+        percent(figures["online_rate"], lang),
+        _delta_percent(figures["online_rate"], before and before["online_rate"], lang),
+    )
+    columns[3].metric(
+        text("Nhiệm vụ quá hạn", "Overdue tasks"),
+        number(figures["tasks_overdue"], lang),
+        _delta(figures["tasks_overdue"], before and before["tasks_overdue"], lang),
+        delta_color="inverse",
+    )
+
+
+def _delta(now: int, before: int | None, lang: str) -> str | None:
+    if before is None:
+        return None
+    change = now - before
+    return f"{'+' if change > 0 else ''}{number(change, lang)}"
+
+
+def _delta_percent(now: float | None, before: float | None, lang: str) -> str | None:
+    if now is None or before is None:
+        return None
+    points = (now - before) * 100
+    return f"{'+' if points > 0 else ''}{number(round(points, 1), lang)} " + text("điểm %", "pts")
+
+
 lang = setup_page()
-st.caption(provenance_text(current_dataset().provenance.get(PROVINCE_STATUS), lang))
+dataset = current_dataset()
+st.caption(provenance_text(dataset.provenance.get(PROVINCE_STATUS), lang))
+
+dates = report_dates(dataset)
+if not dates:
+    st.info(text("Chưa có ngày báo cáo nào trong dữ liệu.", "The data has no report dates yet."))
+    st.stop()
+as_of = report_date_selector(dates, lang)
+show_headline(dataset, as_of, lang)
 
 try:
     provinces = load_provinces()
@@ -55,8 +131,10 @@ except BoundaryError as error:
     )
     st.stop()
 
+view = province_view(dataset, as_of, lang)
+national_map = province_map(provinces, view, lang)
 st_folium(
-    province_map(provinces),
+    national_map,
     key="province_map",
     height=MAP_HEIGHT,
     use_container_width=True,
@@ -65,8 +143,8 @@ st_folium(
 
 st.download_button(
     text("Tải bản đồ (HTML, dùng được khi không có mạng)", "Download the map (HTML, works offline)"),
-    data=lambda: webmap.map_html(province_map(provinces)),
-    file_name="ban-do-chuyen-doi-so.html",
+    data=lambda: webmap.map_html(province_map(provinces, view, lang)),
+    file_name="ban-do-chuyen-doi-so.html" if lang == "vi" else "digital-transformation-map.html",
     mime="text/html",
     on_click="ignore",
 )

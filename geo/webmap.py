@@ -340,6 +340,73 @@ def province_layer(provinces: gpd.GeoDataFrame, *, name: str = "Tỉnh, thành p
     )
 
 
+def status_layer(units: gpd.GeoDataFrame, *, name: str = "Trạng thái") -> folium.GeoJson:
+    """Build a choropleth layer whose features carry their own fill and tooltip.
+
+    Parameters
+    ----------
+    units
+        One row per unit with columns ``code``, ``geometry``, ``fill`` (a CSS colour),
+        ``tooltip`` (HTML whose values the caller has escaped) and optionally
+        ``stale`` (drawn faded) and ``no_data`` (drawn with a dashed border).
+
+    Raises
+    ------
+    ValueError
+        If a column is missing or ``units`` has no CRS.
+    """
+    missing = [column for column in ("code", "geometry", "fill", "tooltip") if column not in units.columns]
+    if missing:
+        raise ValueError(f"units is missing column(s) {missing}; it has {list(units.columns)}")
+    if units.crs is None:
+        raise ValueError("units has no CRS; set it, e.g. units.set_crs(4326)")
+
+    features = units.to_crs(4326).copy()
+    for flag in ("stale", "no_data"):
+        features[flag] = features[flag].astype(bool) if flag in features.columns else False
+    features = features[["code", "fill", "tooltip", "stale", "no_data", "geometry"]]
+
+    tooltip = folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True, class_name="dxmap-tooltip")
+    return folium.GeoJson(
+        features,
+        name=name,
+        style_function=_status_style,
+        highlight_function=lambda _feature: {"weight": 3, "color": OUTLINE_COLOR},
+        tooltip=tooltip,
+    )
+
+
+def _status_style(feature: dict) -> dict:
+    properties = feature["properties"]
+    style = {"fillColor": properties["fill"], "fillOpacity": 0.9, "color": BORDER_COLOR, "weight": 1}
+    if properties.get("stale"):
+        style["fillOpacity"] = 0.4
+    if properties.get("no_data"):
+        style.update({"color": OUTLINE_COLOR, "dashArray": "4 3"})
+    return style
+
+
+def add_legend(m: folium.Map, title: str, entries: list[tuple[str, str, object]]) -> None:
+    """Add a legend box to the map's lower left: (label, colour, count) per row.
+
+    Plain HTML, because a branca colormap makes st_folium load d3 from a CDN.
+    """
+    rows = "".join(
+        f"<div><span class='dxmap-swatch' style='background:{html.escape(color)}'></span>"
+        f"{html.escape(label)} <b>{count}</b></div>"
+        for label, color, count in entries
+    )
+    legend = (
+        "<div class='dxmap-legend' style='position:absolute;bottom:24px;left:12px;z-index:1000;"
+        "background:rgba(255,255,255,0.92);padding:6px 10px;border-radius:4px;font:13px sans-serif;"
+        "box-shadow:0 1px 4px rgba(0,0,0,0.3)'>"
+        f"<div style='font-weight:bold;margin-bottom:4px'>{html.escape(title)}</div>{rows}</div>"
+        "<style>.dxmap-swatch{display:inline-block;width:14px;height:14px;margin-right:6px;"
+        "vertical-align:-2px;border:1px solid #6f8296}</style>"
+    )
+    m.get_root().html.add_child(folium.Element(legend))
+
+
 def map_html(m: folium.Map) -> str:
     """Render ``m`` as one HTML file that works offline, with Leaflet and jQuery inlined.
 

@@ -192,3 +192,9 @@ def headline(dataset: Dataset, as_of: pd.Timestamp, rules: StatusRules | None = 
         "tasks_overdue": len(overdue),
         "tasks_by_group": count_by_group(overdue),
     }
+
+
+def previous_report_date(dataset: Dataset, as_of: pd.Timestamp) -> pd.Timestamp | None:
+    """Return the report date before ``as_of``, or None for the first."""
+    earlier = [date for date in report_dates(dataset) if date < as_of]
+    return earlier[-1] if earlier else None

@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import streamlit as st
 from streamlit import config
@@ -399,3 +400,60 @@ def test_unusable_database_shows_error(monkeypatch, tmp_path):
     assert not app.exception
     assert len(app.error) == 1
     assert "not-a-database.sqlite" in app.error[0].value
+
+
+def metric_values(app: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in app.metric}
+
+
+def test_overview_date_from_url(scratch_database):
+    app = AppTest.from_file(str(APP), default_timeout=120)
+    app.query_params["date"] = "2025-07-15"
+    app.run()
+    metrics = metric_values(app)
+    assert not app.exception
+    assert metrics["Tỉnh, thành phố Xanh"] == "33/34"
+    assert metrics["Xã, phường đã báo cáo"] == "3.320/3.321"
+    assert metrics["Nhiệm vụ quá hạn"] == "11"
+    assert app.query_params["date"] == "2025-07-15"
+
+
+def test_overview_defaults_to_latest_date(scratch_database):
+    app = run_app()
+    assert app.select_slider(key="report_date").value == pd.Timestamp("2025-08-01")
+    assert metric_values(app)["Tỉnh, thành phố Xanh"] == "34/34"
+
+
+def test_overview_unknown_date_falls_back(scratch_database):
+    app = AppTest.from_file(str(APP), default_timeout=120)
+    app.query_params["date"] = "not-a-date"
+    app.run()
+    assert not app.exception
+    assert app.query_params["date"] == "2025-08-01"
+
+
+def test_overview_legend_counts(scratch_database):
+    app = AppTest.from_file(str(APP), default_timeout=120)
+    app.query_params["date"] = "2025-07-15"
+    app.run()
+    page = map_arguments(app)["html"]
+    assert "Xanh <b>33</b>" in page
+    assert "Vàng <b>1</b>" in page
+    assert "Chưa có dữ liệu <b>0</b>" in page
+
+
+def test_overview_escapes_notes(scratch_database):
+    from monitoring.store import Store
+    from monitoring.validate import validate_file
+
+    csv = "Ngày báo cáo,Mã tỉnh,Trạng thái,Ghi chú\n15/07/2025,01,Vàng,<script>alert(1)</script>\n".encode()
+    Store.open(scratch_database).import_tables(validate_file(csv, "tinh.csv").tables, "tinh.csv")
+
+    app = AppTest.from_file(str(APP), default_timeout=120)
+    app.query_params["date"] = "2025-07-15"
+    app.run()
+    script = map_arguments(app)["script"]
+    # folium writes the GeoJSON with "<", ">" and "&" as \u003c, \u003e and \u0026.
+    assert "alert(1)" in script, "the note is missing from the tooltips"
+    assert "\\u0026lt;script\\u0026gt;alert(1)" in script
+    assert "\\u003cscript\\u003ealert" not in script

@@ -1,0 +1,79 @@
+"""How statuses look on the map and read in tooltips, in the chosen language.
+
+Tooltip text is built here as HTML with every value escaped: a unit name or a note
+is data, never markup.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from monitoring.dataset import Dataset
+from monitoring.formatting import day, percent
+from monitoring.model import DO, NO_DATA_LABEL, STATUS_LABELS, VANG, XANH
+from monitoring.summary import coverage, online_rates, province_status
+
+STATUS_COLORS = {XANH: "#1a9850", VANG: "#fdb42f", DO: "#d73027"}
+"""Fills of the three statuses: green, amber and red chosen apart in lightness as well
+as hue, so they stay distinct under red-green colour blindness; the status is also
+written in every tooltip and legend."""
+
+NO_DATA_COLOR = "#f4f4f4"
+"""Fill of a unit without data: near white, drawn with a dashed border."""
+
+
+def status_label(status: object, lang: str = "vi") -> str:
+    """Return the label of a status code, or "Chưa có dữ liệu" / "No data"."""
+    if isinstance(status, str) and status in STATUS_LABELS:
+        return STATUS_LABELS[status]["en" if lang == "en" else "vi"]
+    return NO_DATA_LABEL["en" if lang == "en" else "vi"]
+
+
+def _tooltip_line(label: str, value: str) -> str:
+    return f"<div><span class='dxmap-key'>{html.escape(label)}:</span> {html.escape(value)}</div>"
+
+
+def province_view(dataset: Dataset, as_of: pd.Timestamp, lang: str = "vi") -> pd.DataFrame:
+    """Return per province the status, fill colour, staleness and tooltip HTML for ``as_of``."""
+    english = lang == "en"
+    status = province_status(dataset, as_of)
+    shares = coverage(dataset, as_of)["share_xanh"]
+    rates = online_rates(dataset, as_of)["rate"]
+
+    rows = []
+    for code, row in status.iterrows():
+        state = row["status"] if isinstance(row["status"], str) else None
+        reported = row["report_date"]
+        lines = [
+            f"<b>{html.escape(row['name'])}</b>",
+            _tooltip_line("Status" if english else "Trạng thái", status_label(state, lang)),
+            _tooltip_line("Communes green" if english else "Xã Xanh", percent(float(shares.get(code, 0.0)), lang)),
+            _tooltip_line(
+                "Online filing" if english else "Nộp trực tuyến",
+                percent(None if pd.isna(rates.get(code)) else float(rates.get(code)), lang),
+            ),
+        ]
+        if isinstance(row["note"], str) and row["note"].strip():
+            lines.append(_tooltip_line("Note" if english else "Ghi chú", row["note"]))
+        if pd.notna(reported):
+            lines.append(_tooltip_line("Reported" if english else "Báo cáo ngày", day(reported.date(), lang)))
+        rows.append(
+            {
+                "code": code,
+                "status": state,
+                "fill": STATUS_COLORS.get(state, NO_DATA_COLOR),
+                "stale": bool(row["stale"]),
+                "tooltip": "".join(lines),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def legend_entries(view: pd.DataFrame, lang: str = "vi") -> list[tuple[str, str, int]]:
+    """Return (label, colour, count) for the three statuses and "no data", in that order."""
+    counts = view["status"].value_counts(dropna=False)
+    entries = [(status_label(state, lang), STATUS_COLORS[state], int(counts.get(state, 0))) for state in (XANH, VANG, DO)]
+    entries.append((status_label(None, lang), NO_DATA_COLOR, int(view["status"].isna().sum())))
+    return entries
