@@ -17,9 +17,10 @@ from streamlit_folium import st_folium
 
 from geo import display, webmap
 from geo.errors import BoundaryError
+from geo.display import province_at
 from monitoring.formatting import day, number, percent, provenance_text
 from monitoring.model import PROVINCE_STATUS
-from monitoring.presentation import legend_entries, province_view
+from monitoring.presentation import NO_DATA_COLOR, commune_view, legend_entries, province_view
 from monitoring.summary import headline, previous_report_date, report_dates
 from ui.data import current_dataset
 from ui.language import text
@@ -47,6 +48,57 @@ def province_map(provinces: gpd.GeoDataFrame, view: pd.DataFrame, lang: str) -> 
     entries = [(label, color, number(count, lang)) for label, color, count in legend_entries(view, lang)]
     webmap.add_legend(m, text("Tỉnh, thành phố", "Provinces"), entries)
     return m
+
+
+@st.cache_data(show_spinner="Đang tải ranh giới xã, phường…")
+def load_communes(province: str) -> gpd.GeoDataFrame:
+    """Return the commune boundaries of one province."""
+    return display.display_layer("commune", province=province)
+
+
+def commune_map(province: str, view: pd.DataFrame, lang: str) -> folium.Map:
+    """Build the map of one province's communes coloured by status, fitted to the province."""
+    static_url = webmap.static_url(st.get_option("server.baseUrlPath"))
+    communes = load_communes(province)
+    m = webmap.base_map(static_url=static_url)
+    units = communes.merge(view, on="code", how="left")
+    units["fill"] = units["fill"].fillna(NO_DATA_COLOR)
+    units["tooltip"] = units["tooltip"].fillna("")
+    units["no_data"] = units["status"].isna()
+    webmap.status_layer(units, name=text("Trạng thái xã", "Commune status")).add_to(m)
+    entries = [(label, color, number(count, lang)) for label, color, count in legend_entries(view, lang)]
+    webmap.add_legend(m, text("Xã, phường", "Communes"), entries)
+    minx, miny, maxx, maxy = communes.to_crs(4326).total_bounds
+    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    return m
+
+
+def selected_province(provinces: gpd.GeoDataFrame) -> str | None:
+    """Return the province chosen in the URL (``?province=91``), or None for the country."""
+    code = st.query_params.get("province")
+    return code if code in set(provinces["code"]) else None
+
+
+def open_clicked_province(result: dict | None, provinces: gpd.GeoDataFrame) -> None:
+    """Drill down to the province under the point clicked on the national map.
+
+    Only the clicked point comes back from the browser (``last_object_clicked``); the
+    province is looked up here in the same boundaries the map draws.
+    """
+    clicked = (result or {}).get("last_object_clicked") or {}
+    if "lat" not in clicked or "lng" not in clicked:
+        return
+    code = province_at(provinces, clicked["lat"], clicked["lng"])
+    if code is not None:
+        st.query_params["province"] = code
+        st.rerun()
+
+
+def back_to_country() -> None:
+    """Return to the national map with a fresh map widget, so the last click is forgotten."""
+    st.query_params.pop("province", None)
+    st.session_state["map_generation"] = st.session_state.get("map_generation", 0) + 1
+    st.rerun()
 
 
 def report_date_selector(dates: list[pd.Timestamp], lang: str) -> pd.Timestamp:
@@ -131,19 +183,35 @@ except BoundaryError as error:
     )
     st.stop()
 
-view = province_view(dataset, as_of, lang)
-national_map = province_map(provinces, view, lang)
-st_folium(
-    national_map,
-    key="province_map",
-    height=MAP_HEIGHT,
-    use_container_width=True,
-    returned_objects=[],
-)
+province = selected_province(provinces)
+if province is None:
+    view = province_view(dataset, as_of, lang)
+    shown_map = province_map(provinces, view, lang)
+    result = st_folium(
+        shown_map,
+        key=f"province_map_{st.session_state.get('map_generation', 0)}",
+        height=MAP_HEIGHT,
+        use_container_width=True,
+        returned_objects=["last_object_clicked"],
+    )
+    open_clicked_province(result, provinces)
+else:
+    name = provinces.set_index("code").at[province, "name"]
+    if st.button(text("← Toàn quốc", "← Whole country"), key="back_to_country"):
+        back_to_country()
+    st.subheader(name)
+    shown_map = commune_map(province, commune_view(dataset, as_of, province, lang), lang)
+    st_folium(
+        shown_map,
+        key=f"commune_map_{province}",
+        height=MAP_HEIGHT,
+        use_container_width=True,
+        returned_objects=[],
+    )
 
 st.download_button(
     text("Tải bản đồ (HTML, dùng được khi không có mạng)", "Download the map (HTML, works offline)"),
-    data=lambda: webmap.map_html(province_map(provinces, view, lang)),
+    data=lambda: webmap.map_html(shown_map),
     file_name="ban-do-chuyen-doi-so.html" if lang == "vi" else "digital-transformation-map.html",
     mime="text/html",
     on_click="ignore",

@@ -183,3 +183,10 @@ def _write_atomically(layer: gpd.GeoDataFrame, path: Path) -> None:
         os.replace(temporary, path)
     except OSError as error:
         log.warning("Display layer not cached, %s is not writable: %s (fix %s)", path.parent, error, CACHE_DIR)
+
+
+def province_at(provinces: gpd.GeoDataFrame, lat: float, lon: float) -> str | None:
+    """Return the code of the province whose polygon contains the point, or None (at sea)."""
+    point = shapely.Point(lon, lat)
+    hits = provinces.loc[provinces.to_crs(4326).geometry.covers(point), "code"]
+    return str(hits.iloc[0]) if len(hits) else None

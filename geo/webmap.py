@@ -191,7 +191,11 @@ def base_map(*, static_url: str = "/app/static", tiles=None, attr: str | None = 
         Hoàng Sa and Trường Sa archipelagos, and whose ``default_js`` and
         ``default_css`` hold only the local Leaflet, Leaflet CSS and jQuery.
     """
-    options = {"prefer_canvas": True, "zoom_snap": 0.25, "zoom_start": 5}
+    # keyboard=False: Leaflet's keyboard handler focuses the map on mousedown, and when
+    # the map's iframe is partly below the window the browser then scrolls the page
+    # before the click lands, so the click hit a province about 120 px further down
+    # (Chromium, Leaflet 1.9.3). NOTE: arrow-key panning is off as a result.
+    options = {"prefer_canvas": True, "zoom_snap": 0.25, "zoom_start": 5, "keyboard": False}
     options.update(kwargs)
     (south, west), (north, east) = VIETNAM_BOUNDS
     options.setdefault("location", ((south + north) / 2, (west + east) / 2))

@@ -12,8 +12,8 @@ import pandas as pd
 
 from monitoring.dataset import Dataset
 from monitoring.formatting import day, percent
-from monitoring.model import DO, NO_DATA_LABEL, STATUS_LABELS, VANG, XANH
-from monitoring.summary import coverage, online_rates, province_status
+from monitoring.model import CONDITIONS, DO, NO_DATA_LABEL, STATUS_LABELS, VANG, XANH
+from monitoring.summary import commune_status, coverage, online_rates, province_status
 
 STATUS_COLORS = {XANH: "#1a9850", VANG: "#fdb42f", DO: "#d73027"}
 """Fills of the three statuses: green, amber and red chosen apart in lightness as well
@@ -77,3 +77,37 @@ def legend_entries(view: pd.DataFrame, lang: str = "vi") -> list[tuple[str, str,
     entries = [(status_label(state, lang), STATUS_COLORS[state], int(counts.get(state, 0))) for state in (XANH, VANG, DO)]
     entries.append((status_label(None, lang), NO_DATA_COLOR, int(view["status"].isna().sum())))
     return entries
+
+
+def commune_view(dataset: Dataset, as_of: pd.Timestamp, province: str, lang: str = "vi") -> pd.DataFrame:
+    """Return per commune of ``province`` the status, fill colour, staleness and tooltip HTML,
+    naming the readiness conditions a commune lacks."""
+    english = lang == "en"
+    table = commune_status(dataset, as_of)
+    table = table[table["province_code"] == province]
+    labels = {condition.key: condition.text(lang) for condition in CONDITIONS}
+
+    rows = []
+    for code, row in table.iterrows():
+        state = row["status"] if isinstance(row["status"], str) else None
+        lines = [
+            f"<b>{html.escape(row['name'])}</b>",
+            _tooltip_line("Status" if english else "Trạng thái", status_label(state, lang)),
+        ]
+        missing = row["missing"] if isinstance(row["missing"], list) else []
+        if missing:
+            lacking = ", ".join(labels[key] for key in missing)
+            lines.append(_tooltip_line("Lacks" if english else "Còn thiếu", lacking))
+        if pd.notna(row["report_date"]):
+            lines.append(_tooltip_line("Reported" if english else "Báo cáo ngày", day(row["report_date"].date(), lang)))
+        rows.append(
+            {
+                "code": code,
+                "status": state,
+                "fill": STATUS_COLORS.get(state, NO_DATA_COLOR),
+                "stale": bool(row["stale"]),
+                "missing": missing,
+                "tooltip": "".join(lines),
+            }
+        )
+    return pd.DataFrame(rows, columns=["code", "status", "fill", "stale", "missing", "tooltip"])

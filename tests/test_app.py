@@ -457,3 +457,33 @@ def test_overview_escapes_notes(scratch_database):
     assert "alert(1)" in script, "the note is missing from the tooltips"
     assert "\\u0026lt;script\\u0026gt;alert(1)" in script
     assert "\\u003cscript\\u003ealert" not in script
+
+def test_province_from_url_shows_communes(scratch_database):
+    app = AppTest.from_file(str(APP), default_timeout=120)
+    app.query_params["date"] = "2025-07-15"
+    app.query_params["province"] = "91"
+    app.run()
+    arguments = map_arguments(app)
+    codes = set(re.findall(r'"code": "(\d{5})"', arguments["script"]))
+    assert not app.exception
+    assert [header.value for header in app.subheader] == ["An Giang"]
+    assert len(codes) == 102
+    assert "C\\u00f2n thi\\u1ebfu" in arguments["script"], "no tooltip names a missing condition"
+
+
+def test_back_to_country(scratch_database):
+    app = AppTest.from_file(str(APP), default_timeout=120)
+    app.query_params["province"] = "91"
+    app.run()
+    app.button(key="back_to_country").click().run()
+    assert not app.exception
+    assert "province" not in app.query_params
+    assert [header.value for header in app.subheader] == []
+
+
+def test_unknown_province_shows_country(scratch_database):
+    app = AppTest.from_file(str(APP), default_timeout=120)
+    app.query_params["province"] = "99"
+    app.run()
+    codes = set(re.findall(r'"code": "(\d{2})"', map_arguments(app)["script"]))
+    assert len(codes) == 34

@@ -339,3 +339,37 @@ def test_english_switch_in_browser(browser, app_url):
     page.get_by_text("Digital transformation monitoring map").wait_for()
     assert "lang=en" in page.url
     offline.context.close()
+
+
+def test_click_province_drills_down(browser, app_url, provinces, tmp_path):
+    offline = OfflineContext(browser)
+    page = offline.page
+    lat, lon = interior_point(provinces, HANOI)
+    hanoi_communes = 126
+
+    try:
+        page.goto(f"{app_url}?date=2025-07-15")
+        frame = page.wait_for_selector(MAP_IFRAME).content_frame()
+        frame.wait_for_function(f"({DRAWN_PROVINCE_CODES_JS})('map').length === 34")
+        x, y = frame.evaluate(POINT_IN_FRAME_JS, ["map", lat, lon])
+        box = page.wait_for_selector(MAP_IFRAME).bounding_box()
+        page.mouse.click(box["x"] + x, box["y"] + y)
+
+        page.get_by_role("button", name="← Toàn quốc").wait_for()
+        frame = page.wait_for_selector(MAP_IFRAME).content_frame()
+        frame.wait_for_function(f"({DRAWN_PROVINCE_CODES_JS})('map').length === {hanoi_communes}")
+        drilled_url = page.url
+        page.screenshot(path=tmp_path / "communes.png")
+
+        page.get_by_role("button", name="← Toàn quốc").click()
+        page.get_by_role("button", name="← Toàn quốc").wait_for(state="detached")
+        frame = page.wait_for_selector(MAP_IFRAME).content_frame()
+        frame.wait_for_function(f"({DRAWN_PROVINCE_CODES_JS})('map').length === 34")
+    except sync_api.TimeoutError as error:
+        offline.fail(error)
+    finally:
+        offline.context.close()
+
+    assert "province=01" in drilled_url
+    assert "date=2025-07-15" in drilled_url
+    assert offline.blocked == []

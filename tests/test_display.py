@@ -137,3 +137,12 @@ def test_corrupt_cache_rebuilt(monkeypatch, tmp_path):
 
     assert len(layer) == 34
     assert len(gpd.read_parquet(cached)) == 34
+
+
+def test_province_at_points(boundaries_dir):
+    from geo.display import display_layer, province_at
+
+    provinces = display_layer("province")
+    assert province_at(provinces, 21.03, 105.85) == "01"
+    assert province_at(provinces, 10.78, 106.70) == "79"
+    assert province_at(provinces, 15.0, 114.0) is None
