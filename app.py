@@ -20,7 +20,7 @@ from geo.errors import BoundaryError
 from geo.display import province_at
 from monitoring.formatting import day, number, percent, provenance_text
 from monitoring.model import PROVINCE_STATUS
-from monitoring.presentation import NO_DATA_COLOR, commune_view, legend_entries, province_view
+from monitoring.presentation import NO_DATA_COLOR, commune_table, commune_view, legend_entries, province_view
 from monitoring.summary import headline, previous_report_date, report_dates
 from ui.data import current_dataset
 from ui.language import text
@@ -207,6 +207,12 @@ else:
         height=MAP_HEIGHT,
         use_container_width=True,
         returned_objects=[],
+    )
+    communes_view = commune_view(dataset, as_of, province, lang)
+    st.dataframe(
+        commune_table(communes_view, load_communes(province).set_index("code")["name"], lang),
+        hide_index=True,
+        width="stretch",
     )
 
 st.download_button(

@@ -369,3 +369,29 @@ class NameIndex(Generic[T]):
 
         key = _KEY_FUNCTIONS[level](text)
         return set(self._keys[level].get(key, ()))
+
+
+_ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
+_LETTER_RANK = {letter: rank for rank, letter in enumerate(_ALPHABET)}
+_TONE_ORDER = {"": 0, "\u0300": 1, "\u0301": 2, "\u0309": 3, "\u0303": 4, "\u0323": 5}
+"""Tones in dictionary order: level, huyền, sắc, hỏi, ngã, nặng."""
+
+
+def vietnamese_sort_key(text: str) -> tuple:
+    """Return a key that sorts names in Vietnamese alphabetical order.
+
+    Letters compare by the Vietnamese alphabet (a ă â b c d đ e ê … u ư v x y), so
+    "Đông Thái" follows "Duy Tiên"; tone marks only break ties between otherwise equal
+    names. Characters outside the alphabet (digits, spaces) sort before letters, by
+    code point.
+    """
+    letters: list[tuple[int, int]] = []
+    tones: list[int] = []
+    for char in unicodedata.normalize("NFC", text.lower()):
+        decomposed = unicodedata.normalize("NFD", char)
+        tone = next((mark for mark in decomposed if mark in _TONE_ORDER), "")
+        base = unicodedata.normalize("NFC", decomposed.replace(tone, "")) if tone else char
+        rank = _LETTER_RANK.get(base)
+        letters.append((1, rank) if rank is not None else (0, ord(base)))
+        tones.append(_TONE_ORDER[tone])
+    return tuple(letters), tuple(tones)

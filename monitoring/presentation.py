@@ -10,6 +10,8 @@ import html
 
 import pandas as pd
 
+from geo.names import vietnamese_sort_key
+
 from monitoring.dataset import Dataset
 from monitoring.formatting import day, percent
 from monitoring.model import CONDITIONS, DO, NO_DATA_LABEL, STATUS_LABELS, VANG, XANH
@@ -111,3 +113,25 @@ def commune_view(dataset: Dataset, as_of: pd.Timestamp, province: str, lang: str
             }
         )
     return pd.DataFrame(rows, columns=["code", "status", "fill", "stale", "missing", "tooltip"])
+
+
+def commune_table(view: pd.DataFrame, names: pd.Series, lang: str = "vi") -> pd.DataFrame:
+    """Return the communes of a view as a table for the screen: name, status, the
+    conditions each lacks and whether its report is stale, least ready first, then by
+    name in Vietnamese alphabetical order."""
+    english = lang == "en"
+    labels = {condition.key: condition.text(lang) for condition in CONDITIONS}
+    order = {DO: 0, VANG: 1, None: 2, XANH: 3}
+    table = pd.DataFrame(
+        {
+            "Commune" if english else "Xã, phường": view["code"].map(names),
+            "Status" if english else "Trạng thái": [status_label(state, lang) for state in view["status"]],
+            "Lacks" if english else "Còn thiếu": [", ".join(labels[key] for key in missing) for missing in view["missing"]],
+            "Stale report" if english else "Báo cáo cũ": ["✓" if stale else "" for stale in view["stale"]],
+        }
+    )
+    ranks = [order.get(state if isinstance(state, str) else None, 2) for state in view["status"]]
+    positions = sorted(
+        range(len(table)), key=lambda index: (ranks[index], vietnamese_sort_key(str(table.iat[index, 0])))
+    )
+    return table.iloc[positions].reset_index(drop=True)

@@ -469,6 +469,9 @@ def test_province_from_url_shows_communes(scratch_database):
     assert [header.value for header in app.subheader] == ["An Giang"]
     assert len(codes) == 102
     assert "C\\u00f2n thi\\u1ebfu" in arguments["script"], "no tooltip names a missing condition"
+    table = app.dataframe[0].value
+    assert len(table) == 102
+    assert table["Trạng thái"].iloc[0] == "Đỏ"
 
 
 def test_back_to_country(scratch_database):

@@ -313,3 +313,26 @@ def test_name_index_find(index, text, level, found):
 def test_name_index_rejects_unknown_level(index):
     with pytest.raises(ValueError, match=r"Invalid level 'fuzzy': expected one of \('exact'"):
         index.find("Hà Nội", "fuzzy")
+
+
+def test_vietnamese_sort_order():
+    from geo.names import vietnamese_sort_key
+
+    names = ["Đông Thái", "Duy Tiên", "Ưng Hòa", "Uông Bí", "Ăn Khê", "An Giang", "Tấn Mỹ", "Tần Lập", "Tan An"]
+    assert sorted(names, key=vietnamese_sort_key) == [
+        "An Giang",
+        "Ăn Khê",
+        "Duy Tiên",
+        "Đông Thái",
+        "Tan An",
+        "Tần Lập",
+        "Tấn Mỹ",
+        "Uông Bí",
+        "Ưng Hòa",
+    ]
+
+
+def test_vietnamese_sort_tones_break_ties():
+    from geo.names import vietnamese_sort_key
+
+    assert sorted(["Má", "Mà", "Ma", "Mạ", "Mả", "Mã"], key=vietnamese_sort_key) == ["Ma", "Mà", "Má", "Mả", "Mã", "Mạ"]

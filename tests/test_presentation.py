@@ -52,3 +52,18 @@ def test_tooltip_english_numbers():
     view = province_view(load_sample(), DAY, "en").set_index("code")
     assert "Communes green:</span> 78.6%" in view.at["01", "tooltip"]
     assert "Reported:</span> 15/07/2025" in view.at["01", "tooltip"]
+
+
+def test_commune_table_order_and_lacks():
+    from geo.names import vietnamese_sort_key
+    from geo.units import communes
+    from monitoring.presentation import commune_table, commune_view
+
+    view = commune_view(load_sample(), DAY, "91")
+    table = commune_table(view, communes()["name"])
+    statuses = list(table["Trạng thái"])
+    first_do = table[table["Trạng thái"] == "Đỏ"]["Xã, phường"].tolist()
+    assert statuses == sorted(statuses, key=["Đỏ", "Vàng", "Chưa có dữ liệu", "Xanh"].index)
+    assert first_do == sorted(first_do, key=vietnamese_sort_key)
+    assert all(table.loc[table["Trạng thái"] == "Xanh", "Còn thiếu"] == "")
+    assert len(table) == 102
