@@ -20,7 +20,15 @@ from geo.errors import BoundaryError
 from geo.display import province_at
 from monitoring.formatting import day, number, percent, provenance_text
 from monitoring.model import PROVINCE_STATUS
-from monitoring.presentation import NO_DATA_COLOR, commune_table, commune_view, legend_entries, province_view
+from monitoring.presentation import (
+    NO_DATA_COLOR,
+    commune_table,
+    commune_view,
+    coverage_legend,
+    coverage_view,
+    legend_entries,
+    province_view,
+)
 from monitoring.summary import headline, previous_report_date, report_dates
 from ui.data import current_dataset
 from ui.language import text
@@ -37,17 +45,51 @@ def load_provinces() -> gpd.GeoDataFrame:
     return display.display_layer("province")
 
 
-def province_map(provinces: gpd.GeoDataFrame, view: pd.DataFrame, lang: str) -> folium.Map:
-    """Build the national map: provinces coloured by status, with a legend of counts."""
+LAYERS = ("status", "coverage")
+
+
+def province_map(provinces: gpd.GeoDataFrame, view: pd.DataFrame, legend: list, title: str) -> folium.Map:
+    """Build the national map: provinces filled from ``view``, with a legend of counts."""
     static_url = webmap.static_url(st.get_option("server.baseUrlPath"))
     m = webmap.base_map(static_url=static_url)
     units = provinces.merge(view, on="code", how="left")
-    units["no_data"] = units["status"].isna()
+    units["no_data"] = units["status"].isna() if "status" in units.columns else False
     webmap.outline_layer(provinces).add_to(m)
-    webmap.status_layer(units, name=text("Trạng thái tỉnh", "Province status")).add_to(m)
-    entries = [(label, color, number(count, lang)) for label, color, count in legend_entries(view, lang)]
-    webmap.add_legend(m, text("Tỉnh, thành phố", "Provinces"), entries)
+    webmap.status_layer(units, name=title).add_to(m)
+    webmap.add_legend(m, title, legend)
     return m
+
+
+def map_layer_selector(lang: str) -> str:
+    """Draw the choice of national layer; the choice lives in the URL (``?layer=coverage``)."""
+    requested = st.query_params.get("layer")
+    labels = {
+        "status": text("Trạng thái tỉnh", "Province status"),
+        "coverage": text("Tỷ lệ xã Xanh", "Share of communes green"),
+    }
+    chosen = st.radio(
+        text("Lớp bản đồ", "Map layer"),
+        LAYERS,
+        index=LAYERS.index(requested) if requested in LAYERS else 0,
+        format_func=labels.get,
+        horizontal=True,
+        key="map_layer",
+    )
+    st.query_params["layer"] = chosen
+    return chosen
+
+
+def national_view(dataset, as_of: pd.Timestamp, layer: str, lang: str) -> tuple[pd.DataFrame, list, str]:
+    """Return the view, legend entries and title of the chosen national layer."""
+    if layer == "coverage":
+        view = coverage_view(dataset, as_of, lang)
+        entries = coverage_legend(view, lang)
+        title = text("Tỷ lệ xã Xanh", "Share of communes green")
+    else:
+        view = province_view(dataset, as_of, lang)
+        entries = legend_entries(view, lang)
+        title = text("Tỉnh, thành phố", "Provinces")
+    return view, [(label, color, number(count, lang)) for label, color, count in entries], title
 
 
 @st.cache_data(show_spinner="Đang tải ranh giới xã, phường…")
@@ -185,8 +227,9 @@ except BoundaryError as error:
 
 province = selected_province(provinces)
 if province is None:
-    view = province_view(dataset, as_of, lang)
-    shown_map = province_map(provinces, view, lang)
+    layer = map_layer_selector(lang)
+    view, legend, title = national_view(dataset, as_of, layer, lang)
+    shown_map = province_map(provinces, view, legend, title)
     result = st_folium(
         shown_map,
         key=f"province_map_{st.session_state.get('map_generation', 0)}",

@@ -13,9 +13,9 @@ import pandas as pd
 from geo.names import vietnamese_sort_key
 
 from monitoring.dataset import Dataset
-from monitoring.formatting import day, percent
+from monitoring.formatting import day, number, percent
 from monitoring.model import CONDITIONS, DO, NO_DATA_LABEL, STATUS_LABELS, VANG, XANH
-from monitoring.summary import commune_status, coverage, online_rates, province_status
+from monitoring.summary import COVERAGE_BREAKS, commune_status, coverage, online_rates, province_status
 
 STATUS_COLORS = {XANH: "#1a9850", VANG: "#fdb42f", DO: "#d73027"}
 """Fills of the three statuses: green, amber and red chosen apart in lightness as well
@@ -135,3 +135,53 @@ def commune_table(view: pd.DataFrame, names: pd.Series, lang: str = "vi") -> pd.
         range(len(table)), key=lambda index: (ranks[index], vietnamese_sort_key(str(table.iat[index, 0])))
     )
     return table.iloc[positions].reset_index(drop=True)
+
+
+COVERAGE_COLORS = ("#edf8e9", "#bae4b3", "#74c476", "#238b45")
+"""Sequential greens for commune coverage classes, from under 10% to 70% and over."""
+
+
+def coverage_class_labels(lang: str = "vi") -> list[str]:
+    """Return the labels of the coverage classes, split at `COVERAGE_BREAKS`."""
+    low, middle, high = (percent(value, lang).replace(",0%", "%").replace(".0%", "%") for value in COVERAGE_BREAKS)
+    if lang == "en":
+        return [f"under {low}", f"{low} to {middle}", f"over {middle} to {high}", f"over {high}"]
+    return [f"dưới {low}", f"{low} đến {middle}", f"trên {middle} đến {high}", f"trên {high}"]
+
+
+def coverage_class(share: float) -> int:
+    """Return the class of a coverage share: 0 under 10%, 1 up to 50%, 2 up to 70%, 3 over 70%."""
+    low, middle, high = COVERAGE_BREAKS
+    if share < low:
+        return 0
+    if share <= middle:
+        return 1
+    return 2 if share <= high else 3
+
+
+def coverage_view(dataset: Dataset, as_of: pd.Timestamp, lang: str = "vi") -> pd.DataFrame:
+    """Return per province the share of Xanh communes, its class, fill and tooltip HTML."""
+    english = lang == "en"
+    table = coverage(dataset, as_of)
+    labels = coverage_class_labels(lang)
+    rows = []
+    for code, row in table.iterrows():
+        share = float(row["share_xanh"])
+        level = coverage_class(share)
+        lines = [
+            f"<b>{html.escape(row['name'])}</b>",
+            _tooltip_line("Communes green" if english else "Xã Xanh", percent(share, lang)),
+            _tooltip_line(
+                "Communes" if english else "Số xã",
+                f"{number(int(row[XANH]), lang)}/{number(int(row['communes']), lang)}",
+            ),
+            _tooltip_line("Class" if english else "Nhóm", labels[level]),
+        ]
+        rows.append({"code": code, "share": share, "level": level, "fill": COVERAGE_COLORS[level], "tooltip": "".join(lines)})
+    return pd.DataFrame(rows)
+
+
+def coverage_legend(view: pd.DataFrame, lang: str = "vi") -> list[tuple[str, str, int]]:
+    """Return (label, colour, count of provinces) per coverage class."""
+    counts = view["level"].value_counts()
+    return [(label, COVERAGE_COLORS[level], int(counts.get(level, 0))) for level, label in enumerate(coverage_class_labels(lang))]

@@ -490,3 +490,21 @@ def test_unknown_province_shows_country(scratch_database):
     app.run()
     codes = set(re.findall(r'"code": "(\d{2})"', map_arguments(app)["script"]))
     assert len(codes) == 34
+
+
+def test_coverage_layer_from_url(scratch_database):
+    app = AppTest.from_file(str(APP), default_timeout=120)
+    app.query_params["date"] = "2025-07-15"
+    app.query_params["layer"] = "coverage"
+    app.run()
+    page = map_arguments(app)["html"]
+    assert not app.exception
+    assert app.radio(key="map_layer").value == "coverage"
+    assert "dưới 10% <b>9</b>" in page
+    assert "trên 70% <b>5</b>" in page
+
+
+def test_layer_choice_in_url(scratch_database):
+    app = run_app()
+    app.radio(key="map_layer").set_value("coverage").run()
+    assert app.query_params["layer"] == "coverage"

@@ -67,3 +67,16 @@ def test_commune_table_order_and_lacks():
     assert first_do == sorted(first_do, key=vietnamese_sort_key)
     assert all(table.loc[table["Trạng thái"] == "Xanh", "Còn thiếu"] == "")
     assert len(table) == 102
+
+
+def test_coverage_classes_at_breaks():
+    from monitoring.presentation import coverage_class
+
+    assert [coverage_class(share) for share in (0.0, 0.099, 0.10, 0.50, 0.501, 0.70, 0.701, 1.0)] == [0, 0, 1, 1, 2, 2, 3, 3]
+
+
+def test_coverage_legend_reproduces_report():
+    from monitoring.presentation import coverage_legend, coverage_view
+
+    counts = [count for _, _, count in coverage_legend(coverage_view(load_sample(), DAY))]
+    assert counts == [9, 16, 4, 5]
