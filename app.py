@@ -18,7 +18,7 @@ from streamlit_folium import st_folium
 from geo import display, webmap
 from geo.errors import BoundaryError
 from geo.display import province_at
-from monitoring.formatting import day, number, percent, provenance_text
+from monitoring.formatting import number, percent, provenance_text
 from monitoring.model import PROVINCE_STATUS
 from monitoring.presentation import (
     NO_DATA_COLOR,
@@ -32,6 +32,7 @@ from monitoring.presentation import (
 from monitoring.summary import headline, previous_report_date, report_dates
 from ui.data import current_dataset
 from ui.language import text
+from ui.filters import report_date_selector
 from ui.page import setup_page
 
 log = logging.getLogger(__name__)
@@ -141,21 +142,6 @@ def back_to_country() -> None:
     st.query_params.pop("province", None)
     st.session_state["map_generation"] = st.session_state.get("map_generation", 0) + 1
     st.rerun()
-
-
-def report_date_selector(dates: list[pd.Timestamp], lang: str) -> pd.Timestamp:
-    """Draw the report-date slider; the chosen date lives in the URL (``?date=YYYY-MM-DD``)."""
-    requested = pd.to_datetime(st.query_params.get("date"), format="%Y-%m-%d", errors="coerce")
-    chosen = requested if requested in dates else dates[-1]
-    picked = st.select_slider(
-        text("Ngày báo cáo", "Report date"),
-        options=dates,
-        value=chosen,
-        format_func=lambda value: day(value.date(), lang),
-        key="report_date",
-    )
-    st.query_params["date"] = picked.strftime("%Y-%m-%d")
-    return picked
 
 
 def show_headline(dataset, as_of: pd.Timestamp, lang: str) -> None:

@@ -508,3 +508,26 @@ def test_layer_choice_in_url(scratch_database):
     app = run_app()
     app.radio(key="map_layer").set_value("coverage").run()
     assert app.query_params["layer"] == "coverage"
+
+
+def test_filing_page_ranks_and_bottleneck(scratch_database):
+    app = AppTest.from_file(str(APP), default_timeout=120)
+    app.query_params["date"] = "2025-07-15"
+    app.run()
+    app.switch_page("pages/filing.py").run()
+    text = " ".join(block.value for block in app.markdown)
+    assert not app.exception
+    assert "Quảng Ninh (1 tỉnh)" in text
+    assert len(app.get("vega_lite_chart")) == 2
+
+
+def test_tasks_page_counts_groups(scratch_database):
+    app = AppTest.from_file(str(APP), default_timeout=120)
+    app.query_params["date"] = "2025-07-15"
+    app.run()
+    app.switch_page("pages/tasks.py").run()
+    metrics = metric_values(app)
+    assert not app.exception
+    assert metrics["Nhiệm vụ quá hạn"] == "11"
+    assert [metrics[label] for label in ("Thể chế, pháp lý", "Hạ tầng số và cơ sở dữ liệu then chốt", "Nền tảng, ứng dụng dùng chung", "Nhân lực")] == ["5", "3", "2", "2"]
+    assert len(app.dataframe[0].value) == 11

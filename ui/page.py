@@ -25,6 +25,8 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 PAGES = (
     ("app.py", "Tổng quan", "Overview"),
+    ("pages/filing.py", "Hồ sơ trực tuyến", "Online filing"),
+    ("pages/tasks.py", "Nhiệm vụ", "Tasks"),
     ("pages/data.py", "Dữ liệu", "Data"),
 )
 """Page scripts with their Vietnamese and English labels, in menu order."""
