@@ -11,10 +11,11 @@ import html
 import pandas as pd
 
 from geo.names import vietnamese_sort_key
+from geo.units import communes, provinces
 
 from monitoring.dataset import Dataset
 from monitoring.formatting import day, number, percent
-from monitoring.model import CONDITIONS, DO, NO_DATA_LABEL, STATUS_LABELS, VANG, XANH
+from monitoring.model import CONDITIONS, DO, NO_DATA_LABEL, SCORE_GROUPS, SCORE_MAXIMUM, STATUS_LABELS, VANG, XANH
 from monitoring.summary import COVERAGE_BREAKS, commune_status, coverage, online_rates, province_status
 
 STATUS_COLORS = {XANH: "#1a9850", VANG: "#fdb42f", DO: "#d73027"}
@@ -185,3 +186,54 @@ def coverage_legend(view: pd.DataFrame, lang: str = "vi") -> list[tuple[str, str
     """Return (label, colour, count of provinces) per coverage class."""
     counts = view["level"].value_counts()
     return [(label, COVERAGE_COLORS[level], int(counts.get(level, 0))) for level, label in enumerate(coverage_class_labels(lang))]
+
+
+SCORE_BREAKS = (70.0, 80.0, 90.0)
+"""Class breaks of the 766 total score, out of 100."""
+
+SCORE_COLORS = ("#fee8c8", "#fdbb84", "#74a9cf", "#0570b0")
+"""Fills of the score classes, from under 70 to 90 and over."""
+
+
+def score_class_labels(lang: str = "vi") -> list[str]:
+    low, middle, high = (f"{value:g}" for value in SCORE_BREAKS)
+    if lang == "en":
+        return [f"under {low}", f"{low} to {middle}", f"{middle} to {high}", f"{high} and over"]
+    return [f"dưới {low}", f"{low} đến dưới {middle}", f"{middle} đến dưới {high}", f"từ {high} trở lên"]
+
+
+def score_view(scores: pd.DataFrame, names: pd.Series, lang: str = "vi") -> pd.DataFrame:
+    """Return per unit of ``scores`` (one period) the class, fill and a tooltip with the six groups."""
+    rows = []
+    for _, row in scores.iterrows():
+        total = float(row["total"])
+        level = sum(total >= edge for edge in SCORE_BREAKS)
+        lines = [f"<b>{html.escape(str(names.get(row['unit_code'], row['unit_code'])))}</b>"]
+        lines.append(_tooltip_line("Total" if lang == "en" else "Tổng điểm", number(round(total, 2), lang)))
+        for group in SCORE_GROUPS:
+            value = row[group.key]
+            if pd.notna(value):
+                maximum = SCORE_MAXIMUM[group.key]
+                lines.append(_tooltip_line(group.text(lang), f"{number(round(float(value), 2), lang)}/{maximum:g}"))
+        rows.append({"code": row["unit_code"], "total": total, "level": level, "fill": SCORE_COLORS[level], "tooltip": "".join(lines)})
+    return pd.DataFrame(rows, columns=["code", "total", "level", "fill", "tooltip"])
+
+
+def score_legend(view: pd.DataFrame, lang: str = "vi") -> list[tuple[str, str, int]]:
+    counts = view["level"].value_counts()
+    return [(label, SCORE_COLORS[level], int(counts.get(level, 0))) for level, label in enumerate(score_class_labels(lang))]
+
+
+def provinces_with_commune_scores(scores: pd.DataFrame) -> list[str]:
+    """Return the codes of the provinces that have scores for their communes."""
+    commune_codes = scores.loc[scores["unit_code"].str.len() == 5, "unit_code"]
+    return sorted(set(commune_codes.map(communes()["province_code"]).dropna()))
+
+
+def score_rows(scores: pd.DataFrame, province: str | None) -> tuple[pd.DataFrame, pd.Series]:
+    """Return the score rows of the provinces (``province`` None) or of one province's
+    communes, with the official names of their units."""
+    if province is None:
+        return scores[scores["unit_code"].str.len() == 2], provinces()["name"]
+    in_province = scores["unit_code"].map(communes()["province_code"]) == province
+    return scores[in_province], communes()["name"]

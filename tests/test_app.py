@@ -531,3 +531,29 @@ def test_tasks_page_counts_groups(scratch_database):
     assert metrics["Nhiệm vụ quá hạn"] == "11"
     assert [metrics[label] for label in ("Thể chế, pháp lý", "Hạ tầng số và cơ sở dữ liệu then chốt", "Nền tảng, ứng dụng dùng chung", "Nhân lực")] == ["5", "3", "2", "2"]
     assert len(app.dataframe[0].value) == 11
+
+
+def test_scores_page_provinces_and_communes(scratch_database):
+    app = AppTest.from_file(str(APP), default_timeout=120).run()
+    app.switch_page("pages/scores.py").run()
+    provinces_shown = len(app.dataframe[0].value)
+    app.selectbox(key="score_province").select("91").run()
+    communes_shown = len(app.dataframe[0].value)
+    script = map_arguments(app)["script"]
+    assert not app.exception
+    assert provinces_shown == 34
+    assert communes_shown == 102
+    assert len(set(re.findall(r'"code": "(\d{5})"', script))) == 102
+    assert app.query_params["province"] == "91"
+
+
+def test_scores_page_portal_export(scratch_database, portal_export):
+    from monitoring.store import Store
+    from monitoring.validate import validate_file
+
+    Store.open(scratch_database).import_tables(validate_file(portal_export).tables, portal_export.name)
+    app = AppTest.from_file(str(APP), default_timeout=120).run()
+    app.switch_page("pages/scores.py").run()
+    assert not app.exception
+    assert app.selectbox(key="period").value == "2025-10"
+    assert app.selectbox(key="score_province").options == ["— Toàn quốc (tỉnh, thành phố) —", "An Giang"]

@@ -27,6 +27,7 @@ PAGES = (
     ("app.py", "Tổng quan", "Overview"),
     ("pages/filing.py", "Hồ sơ trực tuyến", "Online filing"),
     ("pages/tasks.py", "Nhiệm vụ", "Tasks"),
+    ("pages/scores.py", "Chỉ số 766", "766 index"),
     ("pages/data.py", "Dữ liệu", "Data"),
 )
 """Page scripts with their Vietnamese and English labels, in menu order."""
