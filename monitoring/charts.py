@@ -30,6 +30,13 @@ def filing_ranking(dataset: Dataset, as_of: pd.Timestamp) -> pd.DataFrame:
     return current.sort_values("rank")
 
 
+def rank_change_text(change: object) -> str:
+    """Write a change of rank as "+2", "-1" or "0"; empty when there is no earlier report."""
+    if pd.isna(change):
+        return ""
+    return f"+{change}" if change > 0 else str(change)
+
+
 def _ranked(dataset: Dataset, as_of: pd.Timestamp) -> pd.DataFrame:
     rates = online_rates(dataset, as_of)
     rates = rates[rates["rate"].notna()][["name", "online", "total", "rate"]].copy()

@@ -1,4 +1,4 @@
-"""How statuses look on the map and read in tooltips, in the chosen language.
+"""Map colours, legends and tooltips of statuses, coverage and scores, in the chosen language.
 
 Tooltip text is built here as HTML with every value escaped: a unit name or a note
 is data, never markup.
@@ -19,9 +19,9 @@ from monitoring.model import CONDITIONS, DO, NO_DATA_LABEL, SCORE_GROUPS, SCORE_
 from monitoring.summary import COVERAGE_BREAKS, commune_status, coverage, online_rates, province_status
 
 STATUS_COLORS = {XANH: "#1a9850", VANG: "#fdb42f", DO: "#d73027"}
-"""Fills of the three statuses: green, amber and red chosen apart in lightness as well
-as hue, so they stay distinct under red-green colour blindness; the status is also
-written in every tooltip and legend."""
+"""Fills of the three statuses. Green, amber and red differ in lightness as well as hue,
+so they stay distinct under red-green colour blindness. The status is also written in
+every tooltip and legend."""
 
 NO_DATA_COLOR = "#f4f4f4"
 """Fill of a unit without data: near white, drawn with a dashed border."""

@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from monitoring.charts import GOOD_INFRASTRUCTURE, LOW_ONLINE, filing_ranking, readiness_and_filing
+from monitoring.charts import GOOD_INFRASTRUCTURE, LOW_ONLINE, filing_ranking, rank_change_text, readiness_and_filing
 from monitoring.formatting import number, percent
 from monitoring.summary import national_online_rate, report_dates
 from ui.data import current_dataset
@@ -31,9 +31,7 @@ st.metric(text("Tỷ lệ nộp trực tuyến cả nước", "National online f
 rate_label = text("Tỷ lệ trực tuyến", "Online rate")
 province_label = text("Tỉnh, thành phố", "Province")
 ranking["label"] = [percent(value, lang) for value in ranking["rate"]]
-ranking["change"] = [
-    "" if pd.isna(change) else (f"+{change}" if change > 0 else str(change)) for change in ranking["rank_change"]
-]
+ranking["change"] = [rank_change_text(change) for change in ranking["rank_change"]]
 bars = (
     alt.Chart(ranking)
     .mark_bar(color="#1a9850")
