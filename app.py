@@ -29,10 +29,10 @@ from monitoring.presentation import (
     legend_entries,
     province_view,
 )
-from monitoring.summary import headline, previous_report_date, report_dates
+from monitoring.summary import headline, previous_report_date
 from ui.data import current_dataset
 from ui.language import text
-from ui.filters import report_date_selector
+from ui.filters import report_date_or_stop
 from ui.page import setup_page
 
 log = logging.getLogger(__name__)
@@ -194,11 +194,7 @@ lang = setup_page()
 dataset = current_dataset()
 st.caption(provenance_text(dataset.provenance.get(PROVINCE_STATUS), lang))
 
-dates = report_dates(dataset)
-if not dates:
-    st.info(text("Chưa có ngày báo cáo nào trong dữ liệu.", "The data has no report dates yet."))
-    st.stop()
-as_of = report_date_selector(dates, lang)
+as_of = report_date_or_stop(dataset, lang)
 show_headline(dataset, as_of, lang)
 
 try:

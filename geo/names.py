@@ -381,7 +381,7 @@ def vietnamese_sort_key(text: str) -> tuple:
     """Return a key that sorts names in Vietnamese alphabetical order.
 
     Letters compare by the Vietnamese alphabet (a ă â b c d đ e ê … u ư v x y), so
-    "Đông Thái" follows "Duy Tiên"; tone marks only break ties between otherwise equal
+    "Đông Thái" follows "Duy Tiên". Tone marks only break ties between otherwise equal
     names. Characters outside the alphabet (digits, spaces) sort before letters, by
     code point.
     """

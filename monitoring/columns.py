@@ -300,7 +300,7 @@ def detect(rows: list[list[object]]) -> tuple[str, int, dict[int, str], list[obj
     Returns (kind, index of the last header row, column mapping, header cells), or None
     when no row of the first `HEADER_SCAN_ROWS` looks like a header of a known kind. A
     header may span two rows, as when cells merged over two rows stand beside a group
-    header over sub-columns; the data then starts below the second row.
+    header over sub-columns. The data then starts below the second row.
     """
     best: tuple[int, str, int, dict[int, str], list[object]] | None = None
     scanned = rows[:HEADER_SCAN_ROWS]

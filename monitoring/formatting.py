@@ -282,7 +282,7 @@ def _vietnam_time(moment: datetime) -> str:
 
 
 def _version_kinds(version, lang: str, separator: str = ", ") -> str:
-    """Return the tables a version changed. A restore sets every kind, so it says "all tables"."""
+    """Return the tables a version changed. A restore sets every kind, so it returns "all tables"."""
     if version.action == "restore" and set(version.kinds) >= set(KINDS):
         return "All tables" if lang == "en" else "Tất cả các bảng"
     return kinds_text(version.kinds, lang, separator)

@@ -124,7 +124,8 @@ def report_skipped(report: ValidationReport, sheet_layout) -> None:
 
 
 def period_problems(constants: dict[str, object], file_name: str) -> list[tuple[str, str]]:
-    """Return messages for an export whose period can't be told, or is told two ways."""
+    """Return messages for an export whose period is missing, or whose file name and
+    trend sheet give two different months."""
     if "period" not in constants:
         return [
             (

@@ -128,7 +128,7 @@ def commune_table(view: pd.DataFrame, names: pd.Series, lang: str = "vi") -> pd.
             "Commune" if english else "Xã, phường": view["code"].map(names),
             "Status" if english else "Trạng thái": [status_label(state, lang) for state in view["status"]],
             "Lacks" if english else "Còn thiếu": [", ".join(labels[key] for key in missing) for missing in view["missing"]],
-            "Stale report" if english else "Báo cáo cũ": ["✓" if stale else "" for stale in view["stale"]],
+            "Stale report" if english else "Báo cáo cũ": view["stale"].map({True: "✓", False: ""}),
         }
     )
     ranks = [order.get(state if isinstance(state, str) else None, 2) for state in view["status"]]

@@ -55,10 +55,10 @@ def _plain(value: object) -> object:
 
 @dataclass
 class ValidationReport:
-    """What a file holds, the rows read from it and every problem found.
+    """The validation of one file: the kinds of table found, the rows read and every problem.
 
-    ``tables`` maps each kind found to its validated table; it is only safe to
-    import when `ok` is true.
+    ``tables`` maps each kind found to its validated table. Import it only when `ok`
+    is true.
     """
 
     file_name: str

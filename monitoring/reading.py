@@ -34,6 +34,8 @@ from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.xml.constants import ARC_WORKBOOK, ARC_WORKBOOK_RELS, PKG_REL_NS, REL_NS, SHEET_MAIN_NS
 
+from geo.errors import BilingualError
+
 if TYPE_CHECKING:
     from openpyxl.cell.read_only import ReadOnlyCell
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
@@ -83,20 +85,11 @@ _FIX_VI = "Hãy mở tệp bằng Excel và lưu lại dưới dạng Excel Work
 _FIX_EN = "Open it in Excel and save it as Excel Workbook (.xlsx) or CSV UTF-8."
 
 
-class FileReadError(Exception):
+class FileReadError(BilingualError):
     """A file that could not be read. Both messages name the file and the fix.
 
     ``str(error)`` is the English message and ``message("vi")`` the Vietnamese one.
     """
-
-    def __init__(self, message_vi: str, message_en: str):
-        super().__init__(message_en)
-        self.message_vi = message_vi
-        self.message_en = message_en
-
-    def message(self, lang: str = "vi") -> str:
-        """Return the message in ``lang`` ("vi" or "en")."""
-        return self.message_en if lang == "en" else self.message_vi
 
 
 @dataclass(frozen=True)

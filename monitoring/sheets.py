@@ -47,7 +47,7 @@ class SheetLayout:
     """The table found in a sheet: its kind, header row and the field of each column.
 
     ``constants`` are fields that the sheet gives once rather than per row (the period
-    of a 766 export). ``code_level`` is "commune" when a generic code column holds
+    of a 766 export). ``code_level`` is "commune" when a generic code column contains
     five-digit codes, so a code that lost its leading zeros ("4") is still a commune.
     ``name_level`` is the level of a generic name column whose names are all of one
     level, which settles a bare name that is both a province and a commune.
@@ -89,7 +89,7 @@ def field_header(kind: str, key: str, lang: str = "vi") -> str:
 
 
 def find_layout(sheet: RawSheet, sheets: list[RawSheet], file_name: str) -> SheetLayout | None:
-    """Return the layout of the table in ``sheet``, or None when it holds no known table."""
+    """Return the layout of the table in ``sheet``, or None when it contains no known table."""
     portal = portal766.layout(sheet, sheets, file_name)
     if portal is not None:
         return SheetLayout(sheet, SCORES, portal.header_index, portal.mapping, portal.constants, portal=True)
@@ -177,7 +177,7 @@ def is_guide_sheet(sheet: RawSheet) -> bool:
 
 
 def is_total_row(cells: list[object]) -> bool:
-    """Tell whether a row is a total row, whatever column holds its label."""
+    """Tell whether a row is a total row, whatever column contains its label."""
     return any(isinstance(cell, str) and _is_total_label(cell) for cell in cells)
 
 

@@ -30,6 +30,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from geo.errors import BilingualError
 from geo.settings import get_secrets_section, get_setting
 from monitoring.dataset import Dataset, Provenance, load_sample
 from monitoring.model import (
@@ -137,16 +138,8 @@ class Version:
     author: str | None
 
 
-class StoreError(Exception):
+class StoreError(BilingualError):
     """An error of the store with its message in Vietnamese and English. ``str()`` returns the English one."""
-
-    def __init__(self, message_vi: str, message_en: str) -> None:
-        super().__init__(message_en)
-        self.message_vi = message_vi
-        self.message_en = message_en
-
-    def message(self, lang: str = "vi") -> str:
-        return self.message_en if lang == "en" else self.message_vi
 
 
 class VersionNotFoundError(StoreError, LookupError):
@@ -485,7 +478,7 @@ class Store:
 
 @dataclass(frozen=True)
 class Change:
-    """What an import does to one kind: rows added, rows replaced by a different row,
+    """The effect of an import on one kind: rows added, rows replaced by a different row,
     rows whose new copy is identical, and stored rows dropped (only when replacing)."""
 
     added: int

@@ -121,10 +121,12 @@ def filing_window(as_of: pd.Timestamp) -> tuple[pd.Timestamp, pd.Timestamp]:
 
 
 def online_rates(dataset: Dataset, as_of: pd.Timestamp) -> pd.DataFrame:
-    """Return per province the online and total dossiers of the filing window, the online
-    ``rate`` (``<NA>`` without dossiers), the window's daily average of online dossiers,
-    the June 2025 daily average and ``below_june`` when the first is under
-    `DROP_THRESHOLD` of the second."""
+    """Return per province the online and total dossiers of the filing window and the
+    online ``rate`` (``<NA>`` without dossiers).
+
+    Also returns the window's daily average of online dossiers, the June 2025 daily
+    average, and ``below_june``, true when the first is under `DROP_THRESHOLD` of the second.
+    """
     daily = daily_filing_by_province(dataset)
     first, last = filing_window(as_of)
     window = daily[(daily["date"] >= first) & (daily["date"] <= last)]
@@ -168,8 +170,9 @@ def count_by_group(tasks: pd.DataFrame) -> dict[str, int]:
 def headline(dataset: Dataset, as_of: pd.Timestamp, rules: StatusRules | None = None) -> dict:
     """Return the headline figures of ``as_of`` as plain JSON-ready values."""
     status = province_status(dataset, as_of)["status"]
-    shares = coverage(dataset, as_of, rules)["share_xanh"]
-    communes_reported = commune_status(dataset, as_of, rules)["status"].notna().sum()
+    per_province = coverage(dataset, as_of, rules)
+    shares = per_province["share_xanh"]
+    communes_reported = per_province["reported"].sum()
     overdue = overdue_tasks(dataset, as_of)
     rate = national_online_rate(dataset, as_of)
 

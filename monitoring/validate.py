@@ -656,8 +656,8 @@ def validate_sheets(
 
     Hidden sheets and the templates' explanation sheets are not read. A sheet whose
     table lacks required columns is an error, unless another sheet of the workbook
-    holds a complete table: then it is taken for a side table (a chart's data, a
-    list of units) and skipped with a warning.
+    contains a complete table. Such a sheet is then taken for a side table (a chart's
+    data, a list of units) and skipped with a warning.
     """
     checker = _Checker(file_name, today or vietnam_today(), rules or StatusRules.from_settings())
     layouts = _find_layouts(checker, sheets)

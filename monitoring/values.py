@@ -22,6 +22,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
+from geo.errors import BilingualError
 from geo.names import ascii_key
 from monitoring.model import DO, VANG, XANH
 from monitoring.reading import Percent, Uncalculated
@@ -31,20 +32,11 @@ PERCENT = "percent"
 """Scales of a rate column without "%" signs: 0–1 or 0–100."""
 
 
-class ValueProblem(ValueError):
+class ValueProblem(BilingualError, ValueError):
     """An invalid cell value. Both messages show the value and the fix.
 
     ``str(problem)`` is the English message and ``message("vi")`` the Vietnamese one.
     """
-
-    def __init__(self, message_vi: str, message_en: str):
-        super().__init__(message_en)
-        self.message_vi = message_vi
-        self.message_en = message_en
-
-    def message(self, lang: str = "vi") -> str:
-        """Return the message in ``lang`` ("vi" or "en")."""
-        return self.message_en if lang == "en" else self.message_vi
 
 
 # --- Shared helpers ---------------------------------------------------------------

@@ -8,9 +8,9 @@ import streamlit as st
 
 from monitoring.charts import GOOD_INFRASTRUCTURE, LOW_ONLINE, filing_ranking, rank_change_text, readiness_and_filing
 from monitoring.formatting import number, percent
-from monitoring.summary import national_online_rate, report_dates
+from monitoring.summary import national_online_rate
 from ui.data import current_dataset
-from ui.filters import report_date_selector
+from ui.filters import report_date_or_stop
 from ui.language import text
 from ui.page import setup_page
 
@@ -18,11 +18,7 @@ lang = setup_page()
 dataset = current_dataset()
 st.header(text("Hồ sơ trực tuyến", "Online filing"))
 
-dates = report_dates(dataset)
-if not dates:
-    st.info(text("Chưa có ngày báo cáo nào trong dữ liệu.", "The data has no report dates yet."))
-    st.stop()
-as_of = report_date_selector(dates, lang)
+as_of = report_date_or_stop(dataset, lang)
 
 ranking = filing_ranking(dataset, as_of).reset_index()
 national = national_online_rate(dataset, as_of)

@@ -6,9 +6,9 @@ import streamlit as st
 
 from monitoring.charts import overdue_by_body, task_list
 from monitoring.model import TASK_GROUPS
-from monitoring.summary import count_by_group, overdue_tasks, report_dates
+from monitoring.summary import count_by_group, overdue_tasks
 from ui.data import current_dataset
-from ui.filters import report_date_selector
+from ui.filters import report_date_or_stop
 from ui.language import text
 from ui.page import setup_page
 
@@ -16,11 +16,7 @@ lang = setup_page()
 dataset = current_dataset()
 st.header(text("Nhiệm vụ", "Tasks"))
 
-dates = report_dates(dataset)
-if not dates:
-    st.info(text("Chưa có ngày báo cáo nào trong dữ liệu.", "The data has no report dates yet."))
-    st.stop()
-as_of = report_date_selector(dates, lang)
+as_of = report_date_or_stop(dataset, lang)
 
 overdue = overdue_tasks(dataset, as_of)
 groups = count_by_group(overdue)

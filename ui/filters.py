@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from monitoring.dataset import Dataset
 from monitoring.formatting import day
+from monitoring.summary import report_dates
 from ui.language import text
 
 
@@ -22,3 +24,12 @@ def report_date_selector(dates: list[pd.Timestamp], lang: str) -> pd.Timestamp:
     )
     st.query_params["date"] = picked.strftime("%Y-%m-%d")
     return picked
+
+
+def report_date_or_stop(dataset: Dataset, lang: str) -> pd.Timestamp:
+    """Draw the report-date slider for ``dataset``, or say that it has no report dates and end this run."""
+    dates = report_dates(dataset)
+    if not dates:
+        st.info(text("Chưa có ngày báo cáo nào trong dữ liệu.", "The data has no report dates yet."))
+        st.stop()
+    return report_date_selector(dates, lang)
