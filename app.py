@@ -7,61 +7,43 @@ sets up each of them. The map loads Leaflet from this server's ``static/`` folde
 
 from __future__ import annotations
 
-import logging
-
-import folium
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
-from geo import display, webmap
-from geo.errors import BoundaryError
-from geo.display import province_at
+from geo.units import communes
 from monitoring.formatting import number, percent, provenance_text
 from monitoring.model import PROVINCE_STATUS
 from monitoring.presentation import (
-    NO_DATA_COLOR,
     commune_table,
     commune_view,
     coverage_legend,
     coverage_view,
     legend_entries,
     province_view,
+    stale_units,
 )
-from monitoring.summary import headline, previous_report_date
+from monitoring.summary import headline, previous_report_date, province_status
 from ui.data import current_dataset
-from ui.language import text
+from ui.downloads import download_table
 from ui.filters import report_date_or_stop
+from ui.language import text
+from ui.maps import (
+    boundaries_or_stop,
+    clicked_province,
+    filled_map,
+    legend_rows,
+    load_communes,
+    load_provinces,
+    map_download,
+    show_map,
+)
 from ui.page import setup_page
-
-log = logging.getLogger(__name__)
-
-MAP_HEIGHT = 640
-
-
-@st.cache_data(show_spinner="Đang tải ranh giới tỉnh, thành phố…")
-def load_provinces() -> gpd.GeoDataFrame:
-    """Return the 34 province boundaries (columns code, name, geometry)."""
-    return display.display_layer("province")
-
 
 LAYERS = ("status", "coverage")
 
 
-def province_map(provinces: gpd.GeoDataFrame, view: pd.DataFrame, legend: list, title: str) -> folium.Map:
-    """Build the national map: provinces filled from ``view``, with a legend of counts."""
-    static_url = webmap.static_url(st.get_option("server.baseUrlPath"))
-    m = webmap.base_map(static_url=static_url)
-    units = provinces.merge(view, on="code", how="left")
-    units["no_data"] = units["status"].isna() if "status" in units.columns else False
-    webmap.outline_layer(provinces).add_to(m)
-    webmap.status_layer(units, name=title).add_to(m)
-    webmap.add_legend(m, title, legend)
-    return m
-
-
-def map_layer_selector(lang: str) -> str:
+def map_layer_selector() -> str:
     """Draw the choice of national layer; the choice lives in the URL (``?layer=coverage``)."""
     requested = st.query_params.get("layer")
     labels = {
@@ -81,39 +63,12 @@ def map_layer_selector(lang: str) -> str:
 
 
 def national_view(dataset, as_of: pd.Timestamp, layer: str, lang: str) -> tuple[pd.DataFrame, list, str]:
-    """Return the view, legend entries and title of the chosen national layer."""
+    """Return the view, legend rows and title of the chosen national layer."""
     if layer == "coverage":
         view = coverage_view(dataset, as_of, lang)
-        entries = coverage_legend(view, lang)
-        title = text("Tỷ lệ xã Xanh", "Share of communes green")
-    else:
-        view = province_view(dataset, as_of, lang)
-        entries = legend_entries(view, lang)
-        title = text("Tỉnh, thành phố", "Provinces")
-    return view, [(label, color, number(count, lang)) for label, color, count in entries], title
-
-
-@st.cache_data(show_spinner="Đang tải ranh giới xã, phường…")
-def load_communes(province: str) -> gpd.GeoDataFrame:
-    """Return the commune boundaries of one province."""
-    return display.display_layer("commune", province=province)
-
-
-def commune_map(province: str, view: pd.DataFrame, lang: str) -> folium.Map:
-    """Build the map of one province's communes coloured by status, fitted to the province."""
-    static_url = webmap.static_url(st.get_option("server.baseUrlPath"))
-    communes = load_communes(province)
-    m = webmap.base_map(static_url=static_url)
-    units = communes.merge(view, on="code", how="left")
-    units["fill"] = units["fill"].fillna(NO_DATA_COLOR)
-    units["tooltip"] = units["tooltip"].fillna("")
-    units["no_data"] = units["status"].isna()
-    webmap.status_layer(units, name=text("Trạng thái xã", "Commune status")).add_to(m)
-    entries = [(label, color, number(count, lang)) for label, color, count in legend_entries(view, lang)]
-    webmap.add_legend(m, text("Xã, phường", "Communes"), entries)
-    minx, miny, maxx, maxy = communes.to_crs(4326).total_bounds
-    m.fit_bounds([[miny, minx], [maxy, maxx]])
-    return m
+        return view, legend_rows(coverage_legend(view, lang), view, lang), text("Tỷ lệ xã Xanh", "Share of communes green")
+    view = province_view(dataset, as_of, lang)
+    return view, legend_rows(legend_entries(view, lang), view, lang), text("Tỉnh, thành phố", "Provinces")
 
 
 def selected_province(provinces: gpd.GeoDataFrame) -> str | None:
@@ -122,16 +77,8 @@ def selected_province(provinces: gpd.GeoDataFrame) -> str | None:
     return code if code in set(provinces["code"]) else None
 
 
-def open_clicked_province(result: dict | None, provinces: gpd.GeoDataFrame) -> None:
-    """Drill down to the province under the point clicked on the national map.
-
-    Only the clicked point comes back from the browser (``last_object_clicked``); the
-    province is looked up here in the same boundaries the map draws.
-    """
-    clicked = (result or {}).get("last_object_clicked") or {}
-    if "lat" not in clicked or "lng" not in clicked:
-        return
-    code = province_at(provinces, clicked["lat"], clicked["lng"])
+def open_province(code: str | None) -> None:
+    """Drill down to the province ``code`` (None: stay) by putting it in the URL."""
     if code is not None:
         st.query_params["province"] = code
         st.rerun()
@@ -190,6 +137,51 @@ def _delta_percent(now: float | None, before: float | None, lang: str) -> str | 
     return f"{'+' if points > 0 else ''}{number(round(points, 1), lang)} " + text("điểm %", "pts")
 
 
+def show_stale(table: pd.DataFrame, file_stem: str, key: str) -> None:
+    """List the units whose last report is older than the report date, in a closed expander."""
+    label = text(f"Báo cáo cũ: {len(table)} đơn vị", f"Stale reports: {len(table)} units")
+    with st.expander(label, expanded=False, icon=":material/history:"):
+        if table.empty:
+            st.write(text("Mọi đơn vị đã báo cáo đến ngày đã chọn.", "Every unit has reported up to the chosen date."))
+            return
+        st.dataframe(table, hide_index=True, width="stretch")
+        download_table(table, file_stem, key)
+
+
+def national_page(dataset, as_of: pd.Timestamp, provinces: gpd.GeoDataFrame, lang: str):
+    """Draw the national map and the stale provinces; return the map for the HTML download."""
+    layer = map_layer_selector()
+    view, legend, title = national_view(dataset, as_of, layer, lang)
+    shown = filled_map(provinces, view, title, title, legend, outline=provinces)
+    result = show_map(shown, key=f"province_map_{st.session_state.get('map_generation', 0)}", clickable=True)
+    open_province(clicked_province(result, provinces))
+    st.caption(text("Bấm vào một tỉnh để xem các xã, phường.", "Click a province to see its communes."))
+
+    stale = stale_units(province_status(dataset, as_of), provinces.set_index("code")["name"], as_of, lang)
+    show_stale(stale, f"bao_cao_cu_tinh_{as_of:%Y-%m-%d}", "stale_provinces")
+    return shown
+
+
+def province_page(dataset, as_of: pd.Timestamp, province: str, name: str, lang: str):
+    """Draw one province's communes: map, table and stale reports; return the map."""
+    if st.button(text("← Toàn quốc", "← Whole country"), key="back_to_country"):
+        back_to_country()
+    st.subheader(name)
+    view = commune_view(dataset, as_of, province, lang)
+    legend = legend_rows(legend_entries(view, lang), view, lang)
+    shown = filled_map(
+        load_communes(province), view, text("Trạng thái xã", "Commune status"), text("Xã, phường", "Communes"), legend, fit=True
+    )
+    show_map(shown, key=f"commune_map_{province}")
+
+    names = communes()["name"]
+    table = commune_table(view, names, lang)
+    st.dataframe(table, hide_index=True, width="stretch")
+    download_table(table, f"xa_phuong_{province}_{as_of:%Y-%m-%d}", "communes")
+    show_stale(stale_units(view, names, as_of, lang), f"bao_cao_cu_xa_{province}_{as_of:%Y-%m-%d}", "stale_communes")
+    return shown
+
+
 lang = setup_page()
 dataset = current_dataset()
 st.caption(provenance_text(dataset.provenance.get(PROVINCE_STATUS), lang))
@@ -197,53 +189,12 @@ st.caption(provenance_text(dataset.provenance.get(PROVINCE_STATUS), lang))
 as_of = report_date_or_stop(dataset, lang)
 show_headline(dataset, as_of, lang)
 
-try:
-    provinces = load_provinces()
-except BoundaryError as error:
-    log.error("Failed to load the province boundaries: %s", error.message("en"))
-    st.error(
-        text("Không tải được ranh giới tỉnh, thành phố. ", "Failed to load the province boundaries. ")
-        + error.message(lang)
-    )
-    st.stop()
-
+provinces = boundaries_or_stop(load_provinces)
 province = selected_province(provinces)
 if province is None:
-    layer = map_layer_selector(lang)
-    view, legend, title = national_view(dataset, as_of, layer, lang)
-    shown_map = province_map(provinces, view, legend, title)
-    result = st_folium(
-        shown_map,
-        key=f"province_map_{st.session_state.get('map_generation', 0)}",
-        height=MAP_HEIGHT,
-        use_container_width=True,
-        returned_objects=["last_object_clicked"],
-    )
-    open_clicked_province(result, provinces)
+    shown_map = national_page(dataset, as_of, provinces, lang)
 else:
     name = provinces.set_index("code").at[province, "name"]
-    if st.button(text("← Toàn quốc", "← Whole country"), key="back_to_country"):
-        back_to_country()
-    st.subheader(name)
-    shown_map = commune_map(province, commune_view(dataset, as_of, province, lang), lang)
-    st_folium(
-        shown_map,
-        key=f"commune_map_{province}",
-        height=MAP_HEIGHT,
-        use_container_width=True,
-        returned_objects=[],
-    )
-    communes_view = commune_view(dataset, as_of, province, lang)
-    st.dataframe(
-        commune_table(communes_view, load_communes(province).set_index("code")["name"], lang),
-        hide_index=True,
-        width="stretch",
-    )
+    shown_map = province_page(dataset, as_of, province, name, lang)
 
-st.download_button(
-    text("Tải bản đồ (HTML, dùng được khi không có mạng)", "Download the map (HTML, works offline)"),
-    data=lambda: webmap.map_html(shown_map),
-    file_name="ban-do-chuyen-doi-so.html" if lang == "vi" else "digital-transformation-map.html",
-    mime="text/html",
-    on_click="ignore",
-)
+map_download(shown_map, text("ban-do-chuyen-doi-so", "digital-transformation-map"), "map_html")

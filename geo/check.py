@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
 from geo import units
 from geo.errors import BoundaryError
 from geo.layout import read_communes, read_provinces
@@ -116,3 +118,64 @@ def _format_level(key: str, level: dict) -> list[str]:
     for item in level["missing"]:
         lines.append(f"  missing: {item['name']} ({item['code']})")
     return lines
+
+
+_LEVEL_LABELS = {"provinces": ("Tỉnh, thành phố", "Provinces"), "communes": ("Xã, phường", "Communes")}
+
+
+def _pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[1] if lang == "en" else pair[0]
+
+
+def summary_table(report: dict, lang: str = "vi") -> pd.DataFrame:
+    """Return one row per level of a `check_source` report: features read, matched,
+    unmatched, code conflicts, geometries repaired and official units missing."""
+    columns = {
+        "features": ("Số đối tượng", "Features"),
+        "matched": ("Khớp danh mục", "Matched"),
+        "unmatched": ("Không khớp", "Unmatched"),
+        "code_conflicts": ("Mã khác danh mục", "Code conflicts"),
+        "repaired_geometries": ("Hình đã sửa", "Geometries repaired"),
+        "missing": ("Đơn vị thiếu", "Units missing"),
+    }
+    rows = []
+    for key, label in _LEVEL_LABELS.items():
+        if key not in report:
+            continue
+        level = report[key]
+        row = {_pick(("Cấp", "Level"), lang): _pick(label, lang)}
+        for field_name, names in columns.items():
+            value = level[field_name]
+            row[_pick(names, lang)] = len(value) if isinstance(value, list) else value
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def findings_table(report: dict, lang: str = "vi") -> pd.DataFrame:
+    """Return every finding of a `check_source` report, one row each: level, kind, the
+    name and code in the source, and the official unit used (or the closest ones)."""
+    kinds = {
+        "unmatched": ("Không khớp", "Unmatched"),
+        "code_conflicts": ("Mã khác danh mục, dùng mã chính thức", "Code conflict, official code used"),
+        "matched_by_code": ("Khớp theo mã", "Matched by code"),
+        "missing": ("Thiếu trong nguồn", "Missing from the source"),
+    }
+    rows = []
+    for key, label in _LEVEL_LABELS.items():
+        for kind, kind_label in kinds.items():
+            for item in report.get(key, {}).get(kind, []):
+                rows.append(_finding_row(item, _pick(label, lang), _pick(kind_label, lang), lang))
+    columns = [_pick(pair, lang) for pair in (("Cấp", "Level"), ("Loại", "Kind"), ("Tên trong nguồn", "Name in source"),
+                                             ("Mã trong nguồn", "Code in source"), ("Đơn vị chính thức", "Official unit"))]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _finding_row(item: dict, level: str, kind: str, lang: str) -> list:
+    if "candidates" in item:
+        closest = ", ".join(f"{candidate['name']} ({candidate['code']})" for candidate in item["candidates"])
+        official = (_pick(("Gần nhất: ", "Closest: "), lang) + closest) if closest else ""
+    elif "official_code" in item:
+        official = f"{item.get('official_name', '')} ({item['official_code']})"
+    else:
+        official = f"{item['name']} ({item['code']})"
+    return [level, kind, item.get("source_name", ""), item.get("source_code", ""), official]

@@ -26,6 +26,11 @@ def percent(value: float | None, lang: str = "vi") -> str:
     return "—" if value is None else format_percent(value, format="#,##0.0%", locale=_LOCALES[lang])
 
 
+def threshold_percent(value: float, lang: str = "vi") -> str:
+    """Write a threshold as a percentage without a needless decimal: "30%", "12,5%"."""
+    return format_percent(value, format="#,##0.#%", locale=_LOCALES[lang])
+
+
 def day(value, lang: str = "vi") -> str:
     return format_date(value, format="dd/MM/yyyy", locale=_LOCALES[lang])
 

@@ -14,9 +14,11 @@ from geo.names import vietnamese_sort_key
 from geo.units import communes, provinces
 
 from monitoring.dataset import Dataset
-from monitoring.formatting import day, number, percent
+from monitoring.formatting import day, number, percent, threshold_percent
 from monitoring.model import CONDITIONS, DO, NO_DATA_LABEL, SCORE_GROUPS, SCORE_MAXIMUM, STATUS_LABELS, VANG, XANH
-from monitoring.summary import COVERAGE_BREAKS, commune_status, coverage, online_rates, province_status
+from monitoring.charts import LOW_ONLINE
+from monitoring.rules import StatusRules
+from monitoring.summary import COVERAGE_BREAKS, DROP_THRESHOLD, commune_status, coverage, online_rates, province_status
 
 STATUS_COLORS = {XANH: "#1a9850", VANG: "#fdb42f", DO: "#d73027"}
 """Fills of the three statuses. Green, amber and red differ in lightness as well as hue,
@@ -39,29 +41,31 @@ def _tooltip_line(label: str, value: str) -> str:
 
 
 def province_view(dataset: Dataset, as_of: pd.Timestamp, lang: str = "vi") -> pd.DataFrame:
-    """Return per province the status, fill colour, staleness and tooltip HTML for ``as_of``."""
-    english = lang == "en"
+    """Return per province the status, fill colour, staleness and tooltip HTML for ``as_of``.
+
+    The tooltip says why a province looks as it does: its note, the coverage class of
+    its communes, an online rate under `LOW_ONLINE`, a fall under its June average, the
+    conditions its communes lack most, and the date of its last report.
+    """
     status = province_status(dataset, as_of)
     shares = coverage(dataset, as_of)["share_xanh"]
-    rates = online_rates(dataset, as_of)["rate"]
+    rates = online_rates(dataset, as_of)
+    lacking = most_missing_conditions(commune_status(dataset, as_of), lang)
 
     rows = []
     for code, row in status.iterrows():
         state = row["status"] if isinstance(row["status"], str) else None
-        reported = row["report_date"]
         lines = [
             f"<b>{html.escape(row['name'])}</b>",
-            _tooltip_line("Status" if english else "Trạng thái", status_label(state, lang)),
-            _tooltip_line("Communes green" if english else "Xã Xanh", percent(float(shares.get(code, 0.0)), lang)),
-            _tooltip_line(
-                "Online filing" if english else "Nộp trực tuyến",
-                percent(None if pd.isna(rates.get(code)) else float(rates.get(code)), lang),
-            ),
+            _tooltip_line(_words("Trạng thái", "Status", lang), status_label(state, lang)),
         ]
         if isinstance(row["note"], str) and row["note"].strip():
-            lines.append(_tooltip_line("Note" if english else "Ghi chú", row["note"]))
-        if pd.notna(reported):
-            lines.append(_tooltip_line("Reported" if english else "Báo cáo ngày", day(reported.date(), lang)))
+            lines.append(_tooltip_line(_words("Ghi chú", "Note", lang), row["note"]))
+        lines.append(_coverage_line(float(shares.get(code, 0.0)), lang))
+        lines.extend(_filing_lines(rates.loc[code], lang))
+        if lacking.get(code):
+            lines.append(_tooltip_line(_words("Xã còn thiếu nhiều nhất", "Most lacked by communes", lang), lacking[code]))
+        lines.append(_reported_line(row["report_date"], bool(row["stale"]), lang))
         rows.append(
             {
                 "code": code,
@@ -74,6 +78,73 @@ def province_view(dataset: Dataset, as_of: pd.Timestamp, lang: str = "vi") -> pd
     return pd.DataFrame(rows)
 
 
+def _words(vi: str, en: str, lang: str) -> str:
+    return en if lang == "en" else vi
+
+
+def _coverage_line(share: float, lang: str) -> str:
+    level = coverage_class_labels(lang)[coverage_class(share)]
+    return _tooltip_line(_words("Xã Xanh", "Communes green", lang), f"{percent(share, lang)} ({_words('nhóm', 'class', lang)} {level})")
+
+
+def _filing_lines(rates: pd.Series, lang: str) -> list[str]:
+    """Return the online rate, marked when under `LOW_ONLINE`, and a fall under the June average."""
+    rate = None if pd.isna(rates["rate"]) else float(rates["rate"])
+    shown = percent(rate, lang)
+    if rate is not None and rate < LOW_ONLINE:
+        shown += _words(f" (dưới ngưỡng {threshold_percent(LOW_ONLINE, lang)})", f" (under the {threshold_percent(LOW_ONLINE, lang)} threshold)", lang)
+    lines = [_tooltip_line(_words("Nộp trực tuyến", "Online filing", lang), shown)]
+
+    if bool(rates["below_june"]):
+        ratio = percent(float(rates["online_daily"] / rates["june_online_daily"]), lang)
+        threshold = threshold_percent(DROP_THRESHOLD, lang)
+        lines.append(
+            _tooltip_line(
+                _words("Hồ sơ trực tuyến mỗi ngày", "Online dossiers a day", lang),
+                _words(
+                    f"{ratio} bình quân tháng 6/2025 (dưới ngưỡng {threshold})",
+                    f"{ratio} of the June 2025 average (under the {threshold} threshold)",
+                    lang,
+                ),
+            )
+        )
+    return lines
+
+
+def _reported_line(reported: object, stale: bool, lang: str) -> str:
+    label = _words("Báo cáo ngày", "Reported", lang)
+    if pd.isna(reported):
+        return _tooltip_line(label, _words("chưa báo cáo", "never", lang))
+    shown = day(reported.date(), lang)
+    if stale:
+        shown += _words(" (báo cáo cũ)", " (stale report)", lang)
+    return _tooltip_line(label, shown)
+
+
+MOST_MISSING_SHOWN = 2
+"""Conditions named in a province's tooltip as the ones its communes lack most."""
+
+
+def _communes_count(count: int, lang: str) -> str:
+    if lang == "en":
+        return f"{number(count, lang)} commune{'' if count == 1 else 's'}"
+    return f"{number(count, lang)} xã"
+
+
+def most_missing_conditions(communes_status: pd.DataFrame, lang: str = "vi") -> dict[str, str]:
+    """Return per province code the conditions its communes lack most, as
+    "Chữ ký số (12 xã), Kết nối mạng (3 xã)"; provinces whose communes lack none are left out."""
+    labels = {condition.key: condition.text(lang) for condition in CONDITIONS}
+    lacking = communes_status[["province_code", "missing"]].explode("missing").dropna()
+    counts = lacking.groupby(["province_code", "missing"]).size()
+
+    found = {}
+    for province, per_condition in counts.groupby(level=0):
+        top = per_condition.droplevel(0).sort_values(ascending=False, kind="stable").head(MOST_MISSING_SHOWN)
+        found[province] = ", ".join(f"{labels[key]} ({_communes_count(int(count), lang)})" for key, count in top.items())
+    return found
+
+
 def legend_entries(view: pd.DataFrame, lang: str = "vi") -> list[tuple[str, str, int]]:
     """Return (label, colour, count) for the three statuses and "no data", in that order."""
     counts = view["status"].value_counts(dropna=False)
@@ -82,38 +153,55 @@ def legend_entries(view: pd.DataFrame, lang: str = "vi") -> list[tuple[str, str,
     return entries
 
 
-def commune_view(dataset: Dataset, as_of: pd.Timestamp, province: str, lang: str = "vi") -> pd.DataFrame:
-    """Return per commune of ``province`` the status, fill colour, staleness and tooltip HTML,
-    naming the readiness conditions a commune lacks."""
-    english = lang == "en"
+def commune_view(dataset: Dataset, as_of: pd.Timestamp, province: str | None, lang: str = "vi") -> pd.DataFrame:
+    """Return per commune of ``province`` (all communes when None) the status, fill colour,
+    staleness and tooltip HTML.
+
+    The tooltip names the conditions a commune lacks, the critical ones (which make it
+    Đỏ under `StatusRules`) apart from the others, and the date of its last report.
+    """
     table = commune_status(dataset, as_of)
-    table = table[table["province_code"] == province]
+    if province is not None:
+        table = table[table["province_code"] == province]
     labels = {condition.key: condition.text(lang) for condition in CONDITIONS}
+    critical = StatusRules.from_settings().critical
+    province_names = provinces()["name"]
 
     rows = []
     for code, row in table.iterrows():
         state = row["status"] if isinstance(row["status"], str) else None
-        lines = [
-            f"<b>{html.escape(row['name'])}</b>",
-            _tooltip_line("Status" if english else "Trạng thái", status_label(state, lang)),
-        ]
         missing = row["missing"] if isinstance(row["missing"], list) else []
-        if missing:
-            lacking = ", ".join(labels[key] for key in missing)
-            lines.append(_tooltip_line("Lacks" if english else "Còn thiếu", lacking))
-        if pd.notna(row["report_date"]):
-            lines.append(_tooltip_line("Reported" if english else "Báo cáo ngày", day(row["report_date"].date(), lang)))
+        lines = [f"<b>{html.escape(row['name'])}</b>"]
+        if province is None:
+            lines.append(f"<div>{html.escape(str(province_names.get(row['province_code'], '')))}</div>")
+        lines.append(_tooltip_line(_words("Trạng thái", "Status", lang), status_label(state, lang)))
+        lines.extend(_lacking_lines(missing, critical, labels, lang))
+        lines.append(_reported_line(row["report_date"], bool(row["stale"]), lang))
         rows.append(
             {
                 "code": code,
+                "province_code": row["province_code"],
                 "status": state,
                 "fill": STATUS_COLORS.get(state, NO_DATA_COLOR),
                 "stale": bool(row["stale"]),
+                "report_date": row["report_date"],
                 "missing": missing,
                 "tooltip": "".join(lines),
             }
         )
-    return pd.DataFrame(rows, columns=["code", "status", "fill", "stale", "missing", "tooltip"])
+    columns = ["code", "province_code", "status", "fill", "stale", "report_date", "missing", "tooltip"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _lacking_lines(missing: list[str], critical: frozenset[str], labels: dict[str, str], lang: str) -> list[str]:
+    lines = []
+    essential = [labels[key] for key in missing if key in critical]
+    others = [labels[key] for key in missing if key not in critical]
+    if essential:
+        lines.append(_tooltip_line(_words("Thiếu điều kiện thiết yếu", "Lacks critical conditions", lang), ", ".join(essential)))
+    if others:
+        lines.append(_tooltip_line(_words("Còn thiếu", "Lacks", lang), ", ".join(others)))
+    return lines
 
 
 def commune_table(view: pd.DataFrame, names: pd.Series, lang: str = "vi") -> pd.DataFrame:
@@ -144,7 +232,7 @@ COVERAGE_COLORS = ("#edf8e9", "#bae4b3", "#74c476", "#238b45")
 
 def coverage_class_labels(lang: str = "vi") -> list[str]:
     """Return the labels of the coverage classes, split at `COVERAGE_BREAKS`."""
-    low, middle, high = (percent(value, lang).replace(",0%", "%").replace(".0%", "%") for value in COVERAGE_BREAKS)
+    low, middle, high = (threshold_percent(value, lang) for value in COVERAGE_BREAKS)
     if lang == "en":
         return [f"under {low}", f"{low} to {middle}", f"over {middle} to {high}", f"over {high}"]
     return [f"dưới {low}", f"{low} đến {middle}", f"trên {middle} đến {high}", f"trên {high}"]
@@ -186,6 +274,57 @@ def coverage_legend(view: pd.DataFrame, lang: str = "vi") -> list[tuple[str, str
     """Return (label, colour, count of provinces) per coverage class."""
     counts = view["level"].value_counts()
     return [(label, COVERAGE_COLORS[level], int(counts.get(level, 0))) for level, label in enumerate(coverage_class_labels(lang))]
+
+
+def coverage_table(dataset: Dataset, as_of: pd.Timestamp, lang: str = "vi") -> pd.DataFrame:
+    """Return the coverage of every province for the screen and downloads: communes by
+    status, the share of Xanh communes and its class, highest share first."""
+    table = coverage(dataset, as_of)
+    classes = coverage_class_labels(lang)
+    ordered = table.sort_values("share_xanh", ascending=False, kind="stable")
+    return pd.DataFrame(
+        {
+            _words("Mã", "Code", lang): ordered.index,
+            _words("Tỉnh, thành phố", "Province", lang): ordered["name"],
+            _words("Số xã", "Communes", lang): ordered["communes"].astype(int),
+            _words("Đã báo cáo", "Reported", lang): ordered["reported"].astype(int),
+            status_label(XANH, lang): ordered[XANH].astype(int),
+            status_label(VANG, lang): ordered[VANG].astype(int),
+            status_label(DO, lang): ordered[DO].astype(int),
+            _words("Tỷ lệ xã Xanh", "Share green", lang): [percent(float(share), lang) for share in ordered["share_xanh"]],
+            _words("Nhóm", "Class", lang): [classes[coverage_class(float(share))] for share in ordered["share_xanh"]],
+        }
+    ).reset_index(drop=True)
+
+
+def stale_units(status: pd.DataFrame, names: pd.Series, as_of: pd.Timestamp, lang: str = "vi") -> pd.DataFrame:
+    """Return the units whose latest report is older than ``as_of``: name, date of that
+    report and days since, oldest first.
+
+    ``status`` has ``stale`` and ``report_date`` per unit code (as `province_status`,
+    `commune_status` or `commune_view` return them); ``names`` maps codes to names.
+    """
+    codes = status["code"] if "code" in status.columns else status.index.to_series()
+    stale = status.assign(code=codes.to_numpy())
+    stale = stale[stale["stale"].astype(bool)].sort_values("report_date", kind="stable")
+    table = pd.DataFrame({_words("Đơn vị", "Unit", lang): stale["code"].map(names).to_numpy()})
+    if "province_code" in stale.columns:
+        table[_words("Tỉnh, thành phố", "Province", lang)] = stale["province_code"].map(provinces()["name"]).to_numpy()
+    table[_words("Báo cáo gần nhất", "Last report", lang)] = [day(value.date(), lang) for value in stale["report_date"]]
+    table[_words("Số ngày", "Days since", lang)] = [(as_of - value).days for value in stale["report_date"]]
+    return table
+
+
+def stale_legend_entry(view: pd.DataFrame, lang: str = "vi") -> tuple[str, str, int] | None:
+    """Return the legend row of stale units (drawn faded), or None when no unit is stale."""
+    count = int(view["stale"].sum())
+    if not count:
+        return None
+    return (_words("Báo cáo cũ (tô mờ)", "Stale report (faded)", lang), STALE_SWATCH, count)
+
+
+STALE_SWATCH = "rgba(26, 152, 80, 0.4)"
+"""Legend swatch of a stale unit: the Xanh fill at the opacity `geo.webmap` draws stale units with."""
 
 
 SCORE_BREAKS = (70.0, 80.0, 90.0)

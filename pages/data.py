@@ -6,6 +6,10 @@ import logging
 
 import streamlit as st
 
+from geo.check import check_source, findings_table, summary_table
+from geo.errors import BoundaryError
+from geo.sources import ATTRIBUTION as BOUNDARY_ATTRIBUTION
+from geo.sources import open_source
 from monitoring.formatting import (
     format_change,
     number,
@@ -23,7 +27,8 @@ from monitoring.templates import template_csv, template_file_name, template_xlsx
 from ui.data import current_dataset, has_current_data, preview_import, store_or_stop, validate_upload
 from ui.language import text
 from ui.page import setup_page
-from ui.tables import problems_screen_table
+from ui.downloads import download_table
+from ui.tables import escape_markdown, problems_screen_table
 
 log = logging.getLogger(__name__)
 
@@ -154,6 +159,41 @@ def offer_restore(found: list, lang: str) -> None:
         )
 
 
+@st.cache_data(show_spinner=False)
+def boundary_check(location: str) -> dict:
+    """Reconcile the boundary source at ``location`` with the official list, once per server."""
+    return check_source()
+
+
+def show_boundary_source(lang: str) -> None:
+    """Name the boundary source in use and, on request, its reconciliation report."""
+    try:
+        source = open_source()
+    except BoundaryError as error:
+        log.error("Failed to open the boundary source: %s", error.message("en"))
+        st.error(error.message(lang))
+        return
+    kind = text("thư mục", "folder") if source.kind == "folder" else text("tải về từ", "downloaded from")
+    st.markdown(f"- {text('Nguồn', 'Source')}: {kind} `{source.location}`\n- {escape_markdown(BOUNDARY_ATTRIBUTION)}")
+    if not st.toggle(text("Xem báo cáo đối chiếu với danh mục chính thức", "Show the reconciliation with the official list"), key="boundary_check"):
+        return
+
+    try:
+        with st.spinner(text("Đang đối chiếu ranh giới…", "Reconciling the boundaries…")):
+            report = boundary_check(source.location)
+    except BoundaryError as error:
+        log.error("Failed to reconcile the boundaries at %s: %s", source.location, error.message("en"))
+        st.error(error.message(lang))
+        return
+    verified = text("đã khớp mã SHA-256", "SHA-256 verified") if report["hashes_verified"] else text("chưa kiểm mã SHA-256", "SHA-256 not checked")
+    st.caption(verified)
+    st.dataframe(summary_table(report, lang), hide_index=True, width="stretch")
+    findings = findings_table(report, lang)
+    if not findings.empty:
+        st.dataframe(findings, hide_index=True, width="stretch")
+        download_table(findings, text("doi_chieu_ranh_gioi", "boundary_reconciliation"), "boundary_findings")
+
+
 lang = setup_page()
 store = store_or_stop(lang)
 
@@ -163,6 +203,9 @@ st.subheader(text("Nguồn dữ liệu đang hiển thị", "Source of the data 
 provenance = current_dataset().provenance
 for kind in KINDS:
     st.markdown(f"- **{KIND_LABELS[kind].text(lang)}**: {provenance_text(provenance.get(kind), lang)}")
+
+st.subheader(text("Ranh giới hành chính", "Boundaries"))
+show_boundary_source(lang)
 
 st.subheader(text("Nhập dữ liệu", "Import data"))
 st.write(

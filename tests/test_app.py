@@ -112,7 +112,7 @@ def test_app_missing_boundaries_shows_error(monkeypatch, tmp_path):
     assert not app.exception
     assert [title.value for title in app.title] == [TITLE]
     assert len(app.error) == 1
-    assert "Không tải được ranh giới tỉnh, thành phố" in app.error[0].value
+    assert "Không tải được ranh giới hành chính" in app.error[0].value
     assert "DXMAP_BOUNDARIES_DIR" in app.error[0].value
     assert str(tmp_path / "missing") in app.error[0].value
 
@@ -557,3 +557,145 @@ def test_scores_page_portal_export(scratch_database, portal_export):
     assert not app.exception
     assert app.selectbox(key="period").value == "2025-10"
     assert app.selectbox(key="score_province").options == ["— Toàn quốc (tỉnh, thành phố) —", "An Giang"]
+
+
+def open_page(page: str, **params: str) -> AppTest:
+    """Open ``page`` (a script under pages/, or app.py) with ``params`` in the URL."""
+    app = AppTest.from_file(str(APP), default_timeout=180)
+    for key, value in params.items():
+        app.query_params[key] = value
+    app.run()
+    if page != "app.py":
+        app.switch_page(page).run()
+    return app
+
+
+def download_labels(app: AppTest) -> list[str]:
+    return [button.proto.label for button in app.get("download_button")]
+
+
+def test_communes_page_whole_country(scratch_database):
+    app = open_page("pages/communes.py", date="2025-07-15")
+    arguments = map_arguments(app)
+    codes = set(re.findall(r'"code": "(\d{5})"', arguments["script"]))
+    assert not app.exception
+    assert len(codes) == 3321
+    assert app.selectbox(key="communes_province").value is None
+    coverage_table = app.dataframe[0].value
+    assert len(coverage_table) == 34
+    assert (coverage_table["Nhóm"] == "dưới 10%").sum() == 9
+    assert "Chưa có dữ liệu <b>1</b>" in arguments["html"], "Bạch Long Vĩ should be the one commune without data"
+    assert {"Tải CSV", "Tải Excel", "Tải bản đồ (HTML, dùng được khi không có mạng)"} <= set(download_labels(app))
+
+
+def test_communes_page_coverage_layer(scratch_database):
+    app = open_page("pages/communes.py", date="2025-07-15", layer="coverage")
+    arguments = map_arguments(app)
+    assert not app.exception
+    assert app.radio(key="communes_layer").value == "coverage"
+    assert len(set(re.findall(r'"code": "(\d{2})"', arguments["script"]))) == 34
+    assert "trên 70% <b>5</b>" in arguments["html"]
+
+
+def test_communes_page_province_from_url(scratch_database):
+    from geo.units import communes
+
+    app = open_page("pages/communes.py", date="2025-07-15", province="38")
+    metrics = metric_values(app)
+    table = app.dataframe[0].value
+    in_province = (communes()["province_code"] == "38").sum()
+    assert not app.exception
+    assert app.selectbox(key="communes_province").value == "38"
+    assert metrics["Tỷ lệ xã Xanh"] == "29,5%"
+    assert metrics["Xã Xanh"].endswith(f"/{in_province}")
+    assert len(table) == in_province
+    assert len(set(re.findall(r'"code": "(\d{5})"', map_arguments(app)["script"]))) == in_province
+
+
+def test_communes_page_choice_goes_to_url(scratch_database):
+    app = open_page("pages/communes.py")
+    app.selectbox(key="communes_province").set_value("91").run()
+    assert not app.exception
+    assert app.query_params["province"] == "91"
+    assert len(app.dataframe[0].value) == 102
+
+    app.selectbox(key="communes_province").set_value(None).run()
+    assert "province" not in app.query_params
+    assert len(app.dataframe[0].value) == 34
+
+
+def test_communes_page_unknown_province_shows_country(scratch_database):
+    app = open_page("pages/communes.py", province="99", layer="coverage")
+    assert not app.exception
+    assert app.selectbox(key="communes_province").value is None
+    assert len(app.dataframe[0].value) == 34
+
+
+def test_communes_page_lists_stale_communes(scratch_database):
+    app = open_page("pages/communes.py", date="2025-07-15", layer="coverage")
+    (expander,) = app.expander
+    stale = expander.dataframe[0].value
+    assert expander.label.startswith("Báo cáo cũ: ")
+    assert expander.label == f"Báo cáo cũ: {len(stale)} xã, phường"
+    assert len(stale) > 0
+
+
+def test_overview_lists_stale_provinces(scratch_database):
+    import_file(scratch_database, "Ngày báo cáo,Mã tỉnh,Trạng thái\n08/07/2025,01,Vàng\n15/07/2025,79,Xanh\n")
+    app = open_page("app.py", date="2025-07-15")
+    (expander,) = app.expander
+    stale = expander.dataframe[0].value
+    assert not app.exception
+    assert expander.label == "Báo cáo cũ: 1 đơn vị"
+    assert stale.iloc[0].tolist() == ["Thành phố Hà Nội", "08/07/2025", 7]
+    assert "(báo cáo cũ)" in map_arguments(app)["script"].encode().decode("unicode_escape")
+
+
+def test_data_page_boundary_reconciliation(scratch_database):
+    app = open_page("pages/data.py")
+    markdown = " ".join(block.value for block in app.markdown)
+    assert str(BOUNDARIES) in markdown
+    assert "vietnam\\-3d\\-map" in markdown
+
+    app.toggle(key="boundary_check").set_value(True).run()
+    summary = app.dataframe[0].value
+    assert not app.exception
+    assert summary["Số đối tượng"].tolist() == [34, 3321]
+    assert summary["Không khớp"].tolist() == [0, 0]
+    assert len(app.dataframe[1].value) == summary["Mã khác danh mục"].sum()
+
+
+PAGE_SCRIPTS = ["app.py", "pages/communes.py", "pages/filing.py", "pages/tasks.py", "pages/scores.py", "pages/data.py"]
+
+# Words of the dashboard that only Vietnamese uses; unit names are data and are left out.
+VIETNAMESE_LABEL_WORDS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
+
+
+def widget_labels(app: AppTest) -> list[str]:
+    """Return the labels a reader sees on widgets, metrics, headings and table headers."""
+    labels = [element.label for kind in ("selectbox", "radio", "toggle", "select_slider", "button", "metric", "expander")
+              for element in app.get(kind) if getattr(element, "label", None)]
+    labels += [button.proto.label for button in app.get("download_button")]
+    labels += [heading.value for heading in (*app.header, *app.subheader)]
+    labels += [str(column) for frame in app.dataframe for column in frame.value.columns]
+    return labels
+
+
+@pytest.mark.parametrize("page", PAGE_SCRIPTS)
+def test_every_page_opens_in_both_languages(scratch_database, page):
+    vietnamese = open_page(page, date="2025-07-15")
+    english = open_page(page, date="2025-07-15", lang="en")
+    assert not vietnamese.exception and not english.exception
+    assert not vietnamese.error and not english.error
+
+    leftovers = [label for label in widget_labels(english) if VIETNAMESE_LABEL_WORDS.search(label)]
+    assert leftovers == []
+
+
+def test_page_links_follow_language(scratch_database):
+    from ui.page import PAGES
+
+    for lang, column in (("vi", 1), ("en", 2)):
+        app = open_page("app.py", lang=lang) if lang == "en" else open_page("app.py")
+        labels = [link.proto.label for link in app.get("page_link")]
+        assert labels == [page[column] for page in PAGES]

@@ -25,6 +25,7 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 PAGES = (
     ("app.py", "Tổng quan", "Overview"),
+    ("pages/communes.py", "Xã, phường", "Communes"),
     ("pages/filing.py", "Hồ sơ trực tuyến", "Online filing"),
     ("pages/tasks.py", "Nhiệm vụ", "Tasks"),
     ("pages/scores.py", "Chỉ số 766", "766 index"),

@@ -1,0 +1,167 @@
+"""Xã, phường: the communes of one province or of the whole country coloured by status,
+the coverage of each province, and what each commune lacks."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from geo.units import communes, provinces
+from monitoring.formatting import number, percent, provenance_text
+from monitoring.model import COMMUNE_STATUS, DO, VANG, XANH
+from monitoring.presentation import (
+    commune_table,
+    commune_view,
+    coverage_legend,
+    coverage_table,
+    coverage_view,
+    legend_entries,
+    stale_units,
+)
+from monitoring.summary import coverage
+from ui.data import current_dataset
+from ui.downloads import download_table
+from ui.filters import report_date_or_stop
+from ui.language import text
+from ui.maps import (
+    boundaries_or_stop,
+    clicked_province,
+    filled_map,
+    legend_rows,
+    load_communes,
+    load_provinces,
+    map_download,
+    show_map,
+)
+from ui.page import setup_page
+
+PROVINCE_KEY = "communes_province"
+LAYERS = ("status", "coverage")
+
+
+def province_to_url() -> None:
+    """Put the province chosen in the select box into the URL (None: the whole country)."""
+    chosen = st.session_state[PROVINCE_KEY]
+    if chosen is None:
+        st.query_params.pop("province", None)
+    else:
+        st.query_params["province"] = chosen
+
+
+def province_selector() -> str | None:
+    """Draw the choice of province; the URL (``?province=NN``) is where the choice lives."""
+    names = provinces()["name"]
+    requested = st.query_params.get("province")
+    from_url = requested if requested in names.index else None
+    if st.session_state.get(PROVINCE_KEY, "") != from_url:
+        st.session_state[PROVINCE_KEY] = from_url
+    return st.selectbox(
+        text("Tỉnh, thành phố", "Province"),
+        [None, *names.index],
+        format_func=lambda code: text("— Toàn quốc —", "— Whole country —") if code is None else names[code],
+        key=PROVINCE_KEY,
+        on_change=province_to_url,
+    )
+
+
+def layer_selector() -> str:
+    """Draw the choice of national layer, kept in the URL (``?layer=coverage``)."""
+    requested = st.query_params.get("layer")
+    labels = {
+        "status": text("Trạng thái từng xã", "Status of each commune"),
+        "coverage": text("Tỷ lệ xã Xanh theo tỉnh", "Share of communes green per province"),
+    }
+    chosen = st.radio(
+        text("Lớp bản đồ", "Map layer"),
+        LAYERS,
+        index=LAYERS.index(requested) if requested in LAYERS else 0,
+        format_func=labels.get,
+        horizontal=True,
+        key="communes_layer",
+    )
+    st.query_params["layer"] = chosen
+    return chosen
+
+
+def show_stale(table: pd.DataFrame, file_stem: str) -> None:
+    """List the communes whose last report is older than the report date."""
+    label = text(f"Báo cáo cũ: {len(table)} xã, phường", f"Stale reports: {len(table)} communes")
+    with st.expander(label, icon=":material/history:"):
+        if table.empty:
+            st.write(text("Mọi xã, phường đã báo cáo đến ngày đã chọn.", "Every commune has reported up to the chosen date."))
+            return
+        st.dataframe(table, hide_index=True, width="stretch")
+        download_table(table, file_stem, "stale")
+
+
+def country_page(dataset, as_of: pd.Timestamp, lang: str):
+    """Draw the whole country: communes or coverage on the map, and the coverage table."""
+    layer = layer_selector()
+    province_shapes = boundaries_or_stop(load_provinces)
+    if layer == "coverage":
+        view = coverage_view(dataset, as_of, lang)
+        legend = legend_rows(coverage_legend(view, lang), view, lang)
+        title = text("Tỷ lệ xã Xanh", "Share of communes green")
+        shown = filled_map(province_shapes, view, title, title, legend, outline=province_shapes)
+    else:
+        view = commune_view(dataset, as_of, None, lang)
+        legend = legend_rows(legend_entries(view, lang), view, lang)
+        shapes = boundaries_or_stop(load_communes, None)
+        shown = filled_map(shapes, view, text("Trạng thái xã", "Commune status"), text("Xã, phường", "Communes"), legend, outline=province_shapes)
+    result = show_map(shown, key=f"communes_country_{layer}", clickable=True)
+    clicked = clicked_province(result, province_shapes)
+    if clicked is not None:
+        st.query_params["province"] = clicked
+        st.rerun()
+    st.caption(text("Bấm vào một tỉnh để xem các xã, phường của tỉnh.", "Click a province to see its communes."))
+
+    st.subheader(text("Tỷ lệ xã Xanh theo tỉnh", "Share of communes green per province"))
+    table = coverage_table(dataset, as_of, lang)
+    st.dataframe(table, hide_index=True, width="stretch")
+    download_table(table, f"ty_le_xa_xanh_{as_of:%Y-%m-%d}", "coverage")
+    show_stale(stale_units(commune_view(dataset, as_of, None, lang), communes()["name"], as_of, lang), f"bao_cao_cu_xa_{as_of:%Y-%m-%d}")
+    return shown
+
+
+def province_metrics(dataset, as_of: pd.Timestamp, province: str, lang: str) -> None:
+    """Show a province's coverage: share of communes Xanh and communes per status."""
+    row = coverage(dataset, as_of).loc[province]
+    columns = st.columns(4)
+    columns[0].metric(text("Tỷ lệ xã Xanh", "Share of communes green"), percent(float(row["share_xanh"]), lang))
+    columns[1].metric(text("Xã Xanh", "Communes green"), f"{number(int(row[XANH]), lang)}/{number(int(row['communes']), lang)}")
+    columns[2].metric(text("Xã Vàng / Đỏ", "Communes yellow / red"), f"{number(int(row[VANG]), lang)} / {number(int(row[DO]), lang)}")
+    columns[3].metric(
+        text("Xã đã báo cáo", "Communes reported"), f"{number(int(row['reported']), lang)}/{number(int(row['communes']), lang)}"
+    )
+
+
+def province_page(dataset, as_of: pd.Timestamp, province: str, lang: str):
+    """Draw one province: its coverage, its communes on the map and what each lacks."""
+    province_metrics(dataset, as_of, province, lang)
+    view = commune_view(dataset, as_of, province, lang)
+    legend = legend_rows(legend_entries(view, lang), view, lang)
+    shapes = boundaries_or_stop(load_communes, province)
+    shown = filled_map(shapes, view, text("Trạng thái xã", "Commune status"), text("Xã, phường", "Communes"), legend, fit=True)
+    show_map(shown, key=f"communes_province_{province}")
+
+    names = communes()["name"]
+    st.subheader(text("Các xã, phường và điều kiện còn thiếu", "Communes and the conditions they lack"))
+    table = commune_table(view, names, lang)
+    st.dataframe(table, hide_index=True, width="stretch")
+    download_table(table, f"xa_phuong_{province}_{as_of:%Y-%m-%d}", "communes")
+    show_stale(stale_units(view, names, as_of, lang), f"bao_cao_cu_xa_{province}_{as_of:%Y-%m-%d}")
+    return shown
+
+
+lang = setup_page()
+dataset = current_dataset()
+st.header(text("Xã, phường", "Communes"))
+st.caption(provenance_text(dataset.provenance.get(COMMUNE_STATUS), lang))
+
+as_of = report_date_or_stop(dataset, lang)
+province = province_selector()
+if province is None:
+    shown_map = country_page(dataset, as_of, lang)
+else:
+    shown_map = province_page(dataset, as_of, province, lang)
+map_download(shown_map, text("ban-do-xa-phuong", "communes-map"), "map_html")
