@@ -344,7 +344,7 @@ def province_layer(provinces: gpd.GeoDataFrame, *, name: str = "Tỉnh, thành p
     )
 
 
-def status_layer(units: gpd.GeoDataFrame, *, name: str = "Trạng thái") -> folium.GeoJson:
+def status_layer(units: gpd.GeoDataFrame, *, name: str = "Trạng thái", border_weight: float = 1) -> folium.GeoJson:
     """Build a choropleth layer whose features carry their own fill and tooltip.
 
     Parameters
@@ -353,6 +353,9 @@ def status_layer(units: gpd.GeoDataFrame, *, name: str = "Trạng thái") -> fol
         One row per unit with columns ``code``, ``geometry``, ``fill`` (a CSS colour),
         ``tooltip`` (HTML whose values the caller has escaped) and optionally
         ``stale`` (drawn faded) and ``no_data`` (drawn with a dashed border).
+    border_weight
+        Width of unit borders in pixels. Thin borders keep small units' fills visible
+        on a national map of communes.
 
     Raises
     ------
@@ -374,15 +377,15 @@ def status_layer(units: gpd.GeoDataFrame, *, name: str = "Trạng thái") -> fol
     return folium.GeoJson(
         features,
         name=name,
-        style_function=_status_style,
+        style_function=lambda feature: _status_style(feature, border_weight),
         highlight_function=lambda _feature: {"weight": 3, "color": OUTLINE_COLOR},
         tooltip=tooltip,
     )
 
 
-def _status_style(feature: dict) -> dict:
+def _status_style(feature: dict, border_weight: float = 1) -> dict:
     properties = feature["properties"]
-    style = {"fillColor": properties["fill"], "fillOpacity": 0.9, "color": BORDER_COLOR, "weight": 1}
+    style = {"fillColor": properties["fill"], "fillOpacity": 0.9, "color": BORDER_COLOR, "weight": border_weight}
     if properties.get("stale"):
         style["fillOpacity"] = 0.4
     if properties.get("no_data"):

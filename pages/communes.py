@@ -36,13 +36,19 @@ from ui.maps import (
 from ui.page import setup_page
 
 PROVINCE_KEY = "communes_province"
+
+# Select-box value of the whole country. Not None, which Streamlit shows as no choice.
+WHOLE_COUNTRY = ""
+
+# Commune border width on the national map, thin so that small communes show their fill.
+NATIONAL_BORDER_WEIGHT = 0.3
 LAYERS = ("status", "coverage")
 
 
 def province_to_url() -> None:
     """Put the province chosen in the select box into the URL (None: the whole country)."""
     chosen = st.session_state[PROVINCE_KEY]
-    if chosen is None:
+    if chosen == WHOLE_COUNTRY:
         st.query_params.pop("province", None)
     else:
         st.query_params["province"] = chosen
@@ -52,16 +58,17 @@ def province_selector() -> str | None:
     """Draw the choice of province; the URL (``?province=NN``) is where the choice lives."""
     names = provinces()["name"]
     requested = st.query_params.get("province")
-    from_url = requested if requested in names.index else None
-    if st.session_state.get(PROVINCE_KEY, "") != from_url:
+    from_url = requested if requested in names.index else WHOLE_COUNTRY
+    if st.session_state.get(PROVINCE_KEY) != from_url:
         st.session_state[PROVINCE_KEY] = from_url
-    return st.selectbox(
+    chosen = st.selectbox(
         text("Tỉnh, thành phố", "Province"),
-        [None, *names.index],
-        format_func=lambda code: text("— Toàn quốc —", "— Whole country —") if code is None else names[code],
+        [WHOLE_COUNTRY, *names.index],
+        format_func=lambda code: text("— Toàn quốc —", "— Whole country —") if code == WHOLE_COUNTRY else names[code],
         key=PROVINCE_KEY,
         on_change=province_to_url,
     )
+    return chosen or None
 
 
 def layer_selector() -> str:
@@ -107,7 +114,15 @@ def country_page(dataset, as_of: pd.Timestamp, lang: str):
         view = commune_view(dataset, as_of, None, lang)
         legend = legend_rows(legend_entries(view, lang), view, lang)
         shapes = boundaries_or_stop(load_communes, None)
-        shown = filled_map(shapes, view, text("Trạng thái xã", "Commune status"), text("Xã, phường", "Communes"), legend, outline=province_shapes)
+        shown = filled_map(
+            shapes,
+            view,
+            text("Trạng thái xã", "Commune status"),
+            text("Xã, phường", "Communes"),
+            legend,
+            outline=province_shapes,
+            border_weight=NATIONAL_BORDER_WEIGHT,
+        )
     result = show_map(shown, key=f"communes_country_{layer}", clickable=True)
     clicked = clicked_province(result, province_shapes)
     if clicked is not None:

@@ -580,7 +580,7 @@ def test_communes_page_whole_country(scratch_database):
     codes = set(re.findall(r'"code": "(\d{5})"', arguments["script"]))
     assert not app.exception
     assert len(codes) == 3321
-    assert app.selectbox(key="communes_province").value is None
+    assert app.selectbox(key="communes_province").value == ""
     coverage_table = app.dataframe[0].value
     assert len(coverage_table) == 34
     assert (coverage_table["Nhóm"] == "dưới 10%").sum() == 9
@@ -619,7 +619,7 @@ def test_communes_page_choice_goes_to_url(scratch_database):
     assert app.query_params["province"] == "91"
     assert len(app.dataframe[0].value) == 102
 
-    app.selectbox(key="communes_province").set_value(None).run()
+    app.selectbox(key="communes_province").set_value("").run()
     assert "province" not in app.query_params
     assert len(app.dataframe[0].value) == 34
 
@@ -627,7 +627,7 @@ def test_communes_page_choice_goes_to_url(scratch_database):
 def test_communes_page_unknown_province_shows_country(scratch_database):
     app = open_page("pages/communes.py", province="99", layer="coverage")
     assert not app.exception
-    assert app.selectbox(key="communes_province").value is None
+    assert app.selectbox(key="communes_province").value == ""
     assert len(app.dataframe[0].value) == 34
 
 

@@ -161,13 +161,13 @@ def app_url(request, tmp_path_factory):
 class OfflineContext:
     """A browser context that aborts and records every request to a host other than 127.0.0.1 or a file:// URL."""
 
-    def __init__(self, browser, allowed_schemes=("http", "ws"), height=1000):
+    def __init__(self, browser, allowed_schemes=("http", "ws"), height=1000, width=1400):
         self.blocked: list[str] = []
         self.failed: list[str] = []
         self.loaded: list[str] = []
         self.allowed_schemes = allowed_schemes
         # Streamlit scrolls inside the page, so a screenshot shows only the viewport's height.
-        self.context = browser.new_context(viewport={"width": 1400, "height": height})
+        self.context = browser.new_context(viewport={"width": width, "height": height})
         self.context.set_default_timeout(BROWSER_TIMEOUT)
         self.context.route("**/*", self._route)
         self.page = self.context.new_page()
@@ -373,3 +373,48 @@ def test_click_province_drills_down(browser, app_url, provinces, tmp_path):
     assert "province=01" in drilled_url
     assert "date=2025-07-15" in drilled_url
     assert offline.blocked == []
+
+
+# Per page: its path, a heading it shows, and how many map features it draws (None: no map).
+PAGE_VIEWS = [
+    ("", "Tỉnh, thành phố Xanh", 34),
+    ("communes", "Tỷ lệ xã Xanh theo tỉnh", 3321),
+    ("filing", "Hạ tầng sẵn sàng và nộp trực tuyến", None),
+    ("tasks", "Theo cơ quan chủ trì", None),
+    ("scores", "Chỉ số 766", 34),
+    ("data", "Nguồn dữ liệu đang hiển thị", None),
+]
+
+
+def screenshot_dir(tmp_path: Path) -> Path:
+    """Return where page screenshots go: ``DXMAP_SCREENSHOT_DIR`` when set, else the test's tmp_path."""
+    folder = Path(os.environ.get("DXMAP_SCREENSHOT_DIR") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.mark.parametrize("path, heading, features", PAGE_VIEWS, ids=[view[0] or "overview" for view in PAGE_VIEWS])
+def test_page_screenshot(browser, app_url, tmp_path, path, heading, features):
+    offline = OfflineContext(browser, width=1440, height=900)
+    page = offline.page
+    shot = screenshot_dir(tmp_path) / f"{path or 'overview'}-{urlparse(app_url).path.strip('/') or 'root'}.png"
+
+    try:
+        page.goto(f"{app_url}{path}?date=2025-07-15")
+        page.get_by_text(heading, exact=True).first.wait_for()
+        if features is not None:
+            frame = page.wait_for_selector(MAP_IFRAME).content_frame()
+            frame.wait_for_function(f"({DRAWN_PROVINCE_CODES_JS})('map').length === {features}", timeout=120_000)
+        page.wait_for_selector("[data-testid='stException']", state="detached")
+    except sync_api.TimeoutError as error:
+        offline.fail(error)
+    finally:
+        page.screenshot(path=shot)
+        offline.context.close()
+
+    # Opened at /communes, Streamlit's front end first tries /communes/_stcore/... as the
+    # server's base path, gets 404s and falls back to the real one.
+    failed = [url for url in offline.failed if not re.search(rf"/{path}/_stcore/(health|host-config)$", url)]
+    assert Image.open(shot).size == (1440, 900)
+    assert offline.blocked == []
+    assert failed == []

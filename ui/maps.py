@@ -55,12 +55,23 @@ def legend_rows(entries: list[tuple[str, str, int]], view: pd.DataFrame, lang: s
     return [(label, color, number(count, lang)) for label, color, count in rows]
 
 
-def filled_map(units: gpd.GeoDataFrame, view: pd.DataFrame, layer_name: str, legend_title: str, legend: list, *, outline: gpd.GeoDataFrame | None = None, fit: bool = False) -> folium.Map:
+def filled_map(
+    units: gpd.GeoDataFrame,
+    view: pd.DataFrame,
+    layer_name: str,
+    legend_title: str,
+    legend: list,
+    *,
+    outline: gpd.GeoDataFrame | None = None,
+    fit: bool = False,
+    border_weight: float = 1,
+) -> folium.Map:
     """Build a map of ``units`` filled from ``view`` (columns code, fill, tooltip, status or
     stale as `monitoring.presentation` builds them), with a legend.
 
     Units missing from ``view`` are drawn as "no data". ``outline`` draws those boundaries
     under the fills, so that small islands stay visible. ``fit`` zooms to ``units``.
+    ``border_weight`` is the width of unit borders in pixels.
     """
     m = webmap.base_map(static_url=webmap.static_url(st.get_option("server.baseUrlPath")))
     shown = units.merge(view, on="code", how="left")
@@ -69,7 +80,7 @@ def filled_map(units: gpd.GeoDataFrame, view: pd.DataFrame, layer_name: str, leg
     shown["no_data"] = shown["status"].isna() if "status" in shown.columns else False
     if outline is not None:
         webmap.outline_layer(outline).add_to(m)
-    webmap.status_layer(shown, name=layer_name).add_to(m)
+    webmap.status_layer(shown, name=layer_name, border_weight=border_weight).add_to(m)
     webmap.add_legend(m, legend_title, legend)
     if fit:
         minx, miny, maxx, maxy = units.to_crs(4326).total_bounds
