@@ -28,6 +28,12 @@ SOURCE_REPOSITORY = "lamngockhuong/vietnam-3d-map"
 SOURCE_COMMIT = "dc6095c45a49279d6c24f4de6cf00f4b2b04a90d"
 DEFAULT_BASE_URL = f"https://raw.githubusercontent.com/{SOURCE_REPOSITORY}/{SOURCE_COMMIT}/"
 ATTRIBUTION = "Ranh giới: vietnam-3d-map (L. N. Khương, giấy phép MIT), từ dữ liệu gis.vn"
+ATTRIBUTION_EN = "Boundaries: vietnam-3d-map (L. N. Khương, MIT licence), from gis.vn data"
+
+
+def attribution(lang: str = "vi") -> str:
+    """Return the credit of the boundary data in ``lang`` ("vi" or "en")."""
+    return ATTRIBUTION_EN if lang == "en" else ATTRIBUTION
 
 PROVINCES_FILE = "public/provinces.json"
 REGISTRY_FILE = Path(__file__).parent / "data" / "boundary_files.txt"

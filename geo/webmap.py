@@ -37,7 +37,7 @@ from branca.element import Element, MacroElement
 from folium.map import FitBounds
 from folium.template import Template
 
-from geo.sources import ATTRIBUTION as BOUNDARY_ATTRIBUTION
+from geo.sources import attribution
 
 log = logging.getLogger(__name__)
 
@@ -166,7 +166,9 @@ def static_url(base_url_path: str = "") -> str:
     return "/app/static"
 
 
-def base_map(*, static_url: str = "/app/static", tiles=None, attr: str | None = None, **kwargs) -> folium.Map:
+def base_map(
+    *, static_url: str = "/app/static", tiles=None, attr: str | None = None, lang: str = "vi", **kwargs
+) -> folium.Map:
     """Create a folium map of Vietnam that loads its libraries from the app's own server.
 
     Parameters
@@ -180,6 +182,8 @@ def base_map(*, static_url: str = "/app/static", tiles=None, attr: str | None = 
         servers. Tiles, when given, are loaded from wherever they point.
     attr
         Attribution of ``tiles``, required by folium for a custom tile URL.
+    lang
+        Language of the boundary credit, "vi" or "en".
     **kwargs
         Any other `folium.Map` argument; these override the defaults here
         (``prefer_canvas=True``, ``zoom_snap=0.25``).
@@ -203,7 +207,7 @@ def base_map(*, static_url: str = "/app/static", tiles=None, attr: str | None = 
     _use_local_libraries(m, static_url)
 
     m.get_root().header.add_child(Element(_MAP_CSS), name="dxmap_css")
-    _AttributionPrefix(f"Leaflet | {BOUNDARY_ATTRIBUTION}").add_to(m)
+    _AttributionPrefix(f"Leaflet | {attribution(lang)}").add_to(m)
     for text, location, css_class in _SEA_LABELS:
         _Label(text, location, css_class).add_to(m)
 

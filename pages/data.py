@@ -8,8 +8,7 @@ import streamlit as st
 
 from geo.check import check_source, findings_table, summary_table
 from geo.errors import BoundaryError
-from geo.sources import ATTRIBUTION as BOUNDARY_ATTRIBUTION
-from geo.sources import open_source
+from geo.sources import attribution, open_source
 from monitoring.formatting import (
     format_change,
     number,
@@ -174,7 +173,7 @@ def show_boundary_source(lang: str) -> None:
         st.error(error.message(lang))
         return
     kind = text("thư mục", "folder") if source.kind == "folder" else text("tải về từ", "downloaded from")
-    st.markdown(f"- {text('Nguồn', 'Source')}: {kind} `{source.location}`\n- {escape_markdown(BOUNDARY_ATTRIBUTION)}")
+    st.markdown(f"- {text('Nguồn', 'Source')}: {kind} `{source.location}`\n- {escape_markdown(attribution(lang))}")
     if not st.toggle(text("Xem báo cáo đối chiếu với danh mục chính thức", "Show the reconciliation with the official list"), key="boundary_check"):
         return
 

@@ -65,7 +65,7 @@ rows, names = score_rows(in_period, province)
 view = score_view(rows, names, lang)
 
 units = load_layer(province).merge(view, on="code", how="inner")
-m = webmap.base_map(static_url=webmap.static_url(st.get_option("server.baseUrlPath")))
+m = webmap.base_map(static_url=webmap.static_url(st.get_option("server.baseUrlPath")), lang=lang)
 webmap.status_layer(units, name=text("Điểm 766", "766 score")).add_to(m)
 legend = [(label, color, number(count, lang)) for label, color, count in score_legend(view, lang)]
 webmap.add_legend(m, text("Tổng điểm (trên 100)", "Total score (of 100)"), legend)

@@ -73,7 +73,7 @@ def filled_map(
     under the fills, so that small islands stay visible. ``fit`` zooms to ``units``.
     ``border_weight`` is the width of unit borders in pixels.
     """
-    m = webmap.base_map(static_url=webmap.static_url(st.get_option("server.baseUrlPath")))
+    m = webmap.base_map(static_url=webmap.static_url(st.get_option("server.baseUrlPath")), lang=text("vi", "en"))
     shown = units.merge(view, on="code", how="left")
     shown["fill"] = shown["fill"].fillna(NO_DATA_COLOR)
     shown["tooltip"] = shown["tooltip"].fillna("")
