@@ -1,49 +1,101 @@
-"""Nhiệm vụ: overdue tasks by group and by responsible body."""
+"""Nhiệm vụ: overdue, open or all tasks, by group and by responsible body, with evidence of output.
+
+The chosen list lives in the URL (``?tasks=overdue``, ``open`` or ``all``).
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from monitoring.charts import overdue_by_body, task_list
+from monitoring.charts import (
+    OVERDUE,
+    TASK_VIEWS,
+    done_without_evidence,
+    download_view,
+    header,
+    screen_view,
+    task_group_counts,
+    task_table,
+    task_view_counts,
+    tasks_by_body,
+)
+from monitoring.formatting import number
 from monitoring.model import TASK_GROUPS
-from monitoring.summary import count_by_group, overdue_tasks
 from ui.data import current_dataset
+from ui.downloads import download_table
 from ui.filters import report_date_or_stop
 from ui.language import text
 from ui.page import setup_page
+
+VIEW_LABELS = {
+    "overdue": ("Quá hạn", "Overdue"),
+    "open": ("Chưa hoàn thành", "Open"),
+    "all": ("Tất cả", "All"),
+}
+
+VIEW_HEADINGS = {
+    "overdue": ("Nhiệm vụ quá hạn", "Overdue tasks"),
+    "open": ("Nhiệm vụ chưa hoàn thành (kể cả chưa đến hạn)", "Open tasks (including those not yet due)"),
+    "all": ("Tất cả nhiệm vụ", "All tasks"),
+}
+
+
+def view_selector() -> str:
+    """Draw the choice of task list, which lives in the URL (``?tasks=open``)."""
+    requested = st.query_params.get("tasks")
+    chosen = st.radio(
+        text("Danh sách", "List"),
+        TASK_VIEWS,
+        index=TASK_VIEWS.index(requested) if requested in TASK_VIEWS else TASK_VIEWS.index(OVERDUE),
+        format_func=lambda view: text(*VIEW_LABELS[view]),
+        horizontal=True,
+        key="task_view",
+    )
+    st.query_params["tasks"] = chosen
+    return chosen
+
 
 lang = setup_page()
 dataset = current_dataset()
 st.header(text("Nhiệm vụ", "Tasks"))
 
 as_of = report_date_or_stop(dataset, lang)
+view = view_selector()
 
-overdue = overdue_tasks(dataset, as_of)
-groups = count_by_group(overdue)
-st.metric(text("Nhiệm vụ quá hạn", "Overdue tasks"), len(overdue))
+counts = task_view_counts(dataset, as_of)
+columns = st.columns(4)
+columns[0].metric(text("Nhiệm vụ quá hạn", "Overdue tasks"), number(counts["overdue"], lang))
+columns[1].metric(text("Nhiệm vụ chưa hoàn thành", "Open tasks"), number(counts["open"], lang))
+columns[2].metric(text("Tổng số nhiệm vụ", "All tasks"), number(counts["all"], lang))
+columns[3].metric(
+    text("Hoàn thành nhưng chưa có minh chứng", "Done without evidence"),
+    number(done_without_evidence(dataset, as_of), lang),
+)
+
+st.subheader(text(f"{VIEW_HEADINGS[view][0]} theo nhóm", f"{VIEW_HEADINGS[view][1]} by group"))
+groups = task_group_counts(dataset, as_of, view)
 columns = st.columns(len(TASK_GROUPS))
 for column, group in zip(columns, TASK_GROUPS):
-    column.metric(group.text(lang), groups.get(group.key, 0))
+    column.metric(group.text(lang), number(groups.get(group.key, 0), lang))
 st.caption(
     text(
-        "Một nhiệm vụ có thể thuộc nhiều nhóm, nên tổng theo nhóm có thể lớn hơn số nhiệm vụ quá hạn.",
-        "A task can belong to several groups, so the group counts can add up to more than the overdue tasks.",
+        "Một nhiệm vụ có thể thuộc nhiều nhóm, nên tổng theo nhóm có thể lớn hơn số nhiệm vụ.",
+        "A task can belong to several groups, so the group counts can add up to more than the tasks.",
     )
 )
 
-st.subheader(text("Danh sách nhiệm vụ quá hạn", "Overdue tasks"))
-table = task_list(dataset, as_of, lang)
-st.dataframe(table, hide_index=True, width="stretch")
+st.subheader(text(*VIEW_HEADINGS[view]))
+table = task_table(dataset, as_of, view, lang)
+st.dataframe(screen_view(table, lang), hide_index=True, width="stretch")
+download_table(download_view(table, lang), f"nhiem_vu_{view}_{as_of:%Y-%m-%d}", key="tasks")
 
 st.subheader(text("Theo cơ quan chủ trì", "By responsible body"))
-bodies = overdue_by_body(dataset, as_of).rename_axis(text("Cơ quan chủ trì", "Responsible body")).rename(
-    text("Số nhiệm vụ quá hạn", "Overdue tasks")
+bodies = tasks_by_body(dataset, as_of)
+st.dataframe(screen_view(bodies, lang), hide_index=True, width="stretch")
+st.caption(
+    text(
+        f"{header('open', lang)}: kể cả nhiệm vụ quá hạn và nhiệm vụ chưa đến hạn.",
+        f"{header('open', lang)}: overdue tasks and tasks not yet due.",
+    )
 )
-st.dataframe(bodies, width="stretch")
-st.download_button(
-    text("Tải danh sách (CSV)", "Download the list (CSV)"),
-    data=table.to_csv(index=False).encode("utf-8-sig"),
-    file_name=f"nhiem_vu_qua_han_{as_of:%Y-%m-%d}.csv",
-    mime="text/csv",
-    on_click="ignore",
-)
+download_table(download_view(bodies, lang), f"nhiem_vu_theo_co_quan_{as_of:%Y-%m-%d}", key="bodies")
