@@ -405,7 +405,9 @@ def test_page_screenshot(browser, app_url, tmp_path, path, heading, features):
         if features is not None:
             frame = page.wait_for_selector(MAP_IFRAME).content_frame()
             frame.wait_for_function(f"({DRAWN_PROVINCE_CODES_JS})('map').length === {features}", timeout=120_000)
-        page.wait_for_selector("[data-testid='stException']", state="detached")
+        page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
+        page.wait_for_selector("[data-testid='stSkeleton']", state="detached")
+        exceptions = page.locator("[data-testid='stException']").count()
     except sync_api.TimeoutError as error:
         offline.fail(error)
     finally:
@@ -416,5 +418,6 @@ def test_page_screenshot(browser, app_url, tmp_path, path, heading, features):
     # server's base path, gets 404s and falls back to the real one.
     failed = [url for url in offline.failed if not re.search(rf"/{path}/_stcore/(health|host-config)$", url)]
     assert Image.open(shot).size == (1440, 900)
+    assert exceptions == 0
     assert offline.blocked == []
     assert failed == []
