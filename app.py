@@ -14,28 +14,22 @@ import streamlit as st
 from geo.units import communes
 from monitoring.formatting import number, percent, provenance_text
 from monitoring.model import PROVINCE_STATUS
-from monitoring.presentation import (
-    commune_table,
-    commune_view,
-    coverage_legend,
-    coverage_view,
-    legend_entries,
-    province_view,
-    stale_units,
-)
+from monitoring.presentation import commune_table, stale_units
 from monitoring.summary import headline, previous_report_date, province_status
 from ui.data import current_dataset
 from ui.downloads import download_table
 from ui.filters import report_date_or_stop
 from ui.language import text
 from ui.maps import (
+    MapLayer,
     boundaries_or_stop,
     clicked_province,
+    communes_layer,
+    coverage_layer,
     filled_map,
-    legend_rows,
-    load_communes,
     load_provinces,
     map_download,
+    province_status_layer,
     show_map,
 )
 from ui.page import setup_page
@@ -62,13 +56,11 @@ def map_layer_selector() -> str:
     return chosen
 
 
-def national_view(dataset, as_of: pd.Timestamp, layer: str, lang: str) -> tuple[pd.DataFrame, list, str]:
-    """Return the view, legend rows and title of the chosen national layer."""
+def national_layer(dataset, as_of: pd.Timestamp, layer: str, lang: str) -> tuple[MapLayer, str]:
+    """Return the built layer and legend title of the chosen national layer."""
     if layer == "coverage":
-        view = coverage_view(dataset, as_of, lang)
-        return view, legend_rows(coverage_legend(view, lang), view, lang), text("Tỷ lệ xã Xanh", "Share of communes green")
-    view = province_view(dataset, as_of, lang)
-    return view, legend_rows(legend_entries(view, lang), view, lang), text("Tỉnh, thành phố", "Provinces")
+        return coverage_layer(dataset, as_of, lang), text("Tỷ lệ xã Xanh", "Share of communes green")
+    return province_status_layer(dataset, as_of, lang), text("Tỉnh, thành phố", "Provinces")
 
 
 def selected_province(provinces: gpd.GeoDataFrame) -> str | None:
@@ -150,9 +142,8 @@ def show_stale(table: pd.DataFrame, file_stem: str, key: str) -> None:
 
 def national_page(dataset, as_of: pd.Timestamp, provinces: gpd.GeoDataFrame, lang: str):
     """Draw the national map and the stale provinces; return the map for the HTML download."""
-    layer = map_layer_selector()
-    view, legend, title = national_view(dataset, as_of, layer, lang)
-    shown = filled_map(provinces, view, title, title, legend, outline=provinces)
+    built, title = national_layer(dataset, as_of, map_layer_selector(), lang)
+    shown = filled_map(built, title)
     result = show_map(shown, key=f"province_map_{st.session_state.get('map_generation', 0)}", clickable=True)
     open_province(clicked_province(result, provinces))
     st.caption(text("Bấm vào một tỉnh để xem các xã, phường.", "Click a province to see its communes."))
@@ -167,11 +158,9 @@ def province_page(dataset, as_of: pd.Timestamp, province: str, name: str, lang: 
     if st.button(text("← Toàn quốc", "← Whole country"), key="back_to_country"):
         back_to_country()
     st.subheader(name)
-    view = commune_view(dataset, as_of, province, lang)
-    legend = legend_rows(legend_entries(view, lang), view, lang)
-    shown = filled_map(
-        load_communes(province), view, text("Trạng thái xã", "Commune status"), text("Xã, phường", "Communes"), legend, fit=True
-    )
+    built = communes_layer(dataset, as_of, province, lang)
+    view = built.view
+    shown = filled_map(built, text("Xã, phường", "Communes"), fit=True)
     show_map(shown, key=f"commune_map_{province}")
 
     names = communes()["name"]

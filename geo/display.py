@@ -26,7 +26,7 @@ from geo.sources import PROVINCES_FILE, BoundarySource, commune_file, open_sourc
 log = logging.getLogger(__name__)
 
 # Bump when the pipeline changes, so that old cached layers are rebuilt.
-PIPELINE_VERSION = "2"
+PIPELINE_VERSION = "3"
 
 # Parts smaller than this (square degrees, about 12 m² at Vietnam's latitudes) are
 # artefacts of repairing self-intersecting rings; real islets are far larger.
@@ -46,8 +46,8 @@ class LevelSpec:
 
 LEVELS = {
     "province": LevelSpec(gap_width=0.005, tolerance=0.003, grid=1e-4),
-    "commune": LevelSpec(gap_width=0.001, tolerance=0.002, grid=1e-4),
-    "commune_of_province": LevelSpec(gap_width=0.001, tolerance=0.0003, grid=1e-5),
+    "commune": LevelSpec(gap_width=0.001, tolerance=0.004, grid=1e-4),
+    "commune_of_province": LevelSpec(gap_width=0.001, tolerance=0.002, grid=1e-5),
 }
 
 

@@ -387,6 +387,18 @@ def status_layer(units: gpd.GeoDataFrame, *, name: str = "Trạng thái", border
     )
 
 
+def compact_style(border_weight: float = 1) -> dict:
+    """Return the styles of a `geo.compact` layer, the same as `status_layer` draws."""
+    return {
+        "fillOpacity": 0.9,
+        "staleOpacity": 0.4,
+        "border": BORDER_COLOR,
+        "borderWeight": border_weight,
+        "outline": OUTLINE_COLOR,
+        "outlineWeight": 2.5,
+    }
+
+
 def _status_style(feature: dict, border_weight: float = 1) -> dict:
     properties = feature["properties"]
     style = {"fillColor": properties["fill"], "fillOpacity": 0.9, "color": BORDER_COLOR, "weight": border_weight}

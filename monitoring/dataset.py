@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -12,6 +16,9 @@ from monitoring.model import DATE_COLUMNS, KINDS, column_dtypes, empty_table, no
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "data" / "sample"
 
 SAMPLE_FILES = {kind: f"{kind}.csv.gz" for kind in KINDS}
+
+MEMO_ENTRIES = 96
+"""Derived results a dataset keeps (`Dataset.memo`); the least recently used go first."""
 
 
 @dataclass(frozen=True)
@@ -35,9 +42,30 @@ class Dataset:
 
     tables: dict[str, pd.DataFrame]
     provenance: dict[str, Provenance] = field(default_factory=dict)
+    _memo: OrderedDict = field(default_factory=OrderedDict, init=False, repr=False, compare=False)
+    _memo_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False, compare=False)
 
     def __getitem__(self, kind: str) -> pd.DataFrame:
         return self.tables.get(kind, empty_table(kind))
+
+    def memo(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """Return ``compute()``, computed once per ``key`` for this dataset.
+
+        A dataset never changes, so what is derived from it (a summary on a date, a
+        built map layer) stays valid as long as the dataset lives. Callers share the
+        result and must not change it. Two threads asking for the same new key may
+        both compute it; the first result stored wins.
+        """
+        with self._memo_lock:
+            if key in self._memo:
+                self._memo.move_to_end(key)
+                return self._memo[key]
+        value = compute()
+        with self._memo_lock:
+            value = self._memo.setdefault(key, value)
+            while len(self._memo) > MEMO_ENTRIES:
+                self._memo.popitem(last=False)
+        return value
 
     def replace(self, kind: str, table: pd.DataFrame, provenance: Provenance) -> Dataset:
         """Return a copy with ``kind`` replaced."""

@@ -9,15 +9,7 @@ import streamlit as st
 from geo.units import communes, provinces
 from monitoring.formatting import number, percent, provenance_text
 from monitoring.model import COMMUNE_STATUS, DO, VANG, XANH
-from monitoring.presentation import (
-    commune_table,
-    commune_view,
-    coverage_legend,
-    coverage_table,
-    coverage_view,
-    legend_entries,
-    stale_units,
-)
+from monitoring.presentation import commune_table, coverage_table, stale_units
 from monitoring.summary import coverage
 from ui.data import current_dataset
 from ui.downloads import download_table
@@ -26,9 +18,9 @@ from ui.language import text
 from ui.maps import (
     boundaries_or_stop,
     clicked_province,
+    communes_layer,
+    coverage_layer,
     filled_map,
-    legend_rows,
-    load_communes,
     load_provinces,
     map_download,
     show_map,
@@ -106,23 +98,10 @@ def country_page(dataset, as_of: pd.Timestamp, lang: str):
     layer = layer_selector()
     province_shapes = boundaries_or_stop(load_provinces)
     if layer == "coverage":
-        view = coverage_view(dataset, as_of, lang)
-        legend = legend_rows(coverage_legend(view, lang), view, lang)
-        title = text("Tỷ lệ xã Xanh", "Share of communes green")
-        shown = filled_map(province_shapes, view, title, title, legend, outline=province_shapes)
+        shown = filled_map(coverage_layer(dataset, as_of, lang), text("Tỷ lệ xã Xanh", "Share of communes green"))
     else:
-        view = commune_view(dataset, as_of, None, lang)
-        legend = legend_rows(legend_entries(view, lang), view, lang)
-        shapes = boundaries_or_stop(load_communes, None)
-        shown = filled_map(
-            shapes,
-            view,
-            text("Trạng thái xã", "Commune status"),
-            text("Xã, phường", "Communes"),
-            legend,
-            outline=province_shapes,
-            border_weight=NATIONAL_BORDER_WEIGHT,
-        )
+        built = communes_layer(dataset, as_of, None, lang)
+        shown = filled_map(built, text("Xã, phường", "Communes"), border_weight=NATIONAL_BORDER_WEIGHT)
     result = show_map(shown, key=f"communes_country_{layer}", clickable=True)
     clicked = clicked_province(result, province_shapes)
     if clicked is not None:
@@ -134,7 +113,8 @@ def country_page(dataset, as_of: pd.Timestamp, lang: str):
     table = coverage_table(dataset, as_of, lang)
     st.dataframe(table, hide_index=True, width="stretch")
     download_table(table, f"ty_le_xa_xanh_{as_of:%Y-%m-%d}", "coverage")
-    show_stale(stale_units(commune_view(dataset, as_of, None, lang), communes()["name"], as_of, lang), f"bao_cao_cu_xa_{as_of:%Y-%m-%d}")
+    national = communes_layer(dataset, as_of, None, lang).view
+    show_stale(stale_units(national, communes()["name"], as_of, lang), f"bao_cao_cu_xa_{as_of:%Y-%m-%d}")
     return shown
 
 
@@ -153,10 +133,9 @@ def province_metrics(dataset, as_of: pd.Timestamp, province: str, lang: str) -> 
 def province_page(dataset, as_of: pd.Timestamp, province: str, lang: str):
     """Draw one province: its coverage, its communes on the map and what each lacks."""
     province_metrics(dataset, as_of, province, lang)
-    view = commune_view(dataset, as_of, province, lang)
-    legend = legend_rows(legend_entries(view, lang), view, lang)
-    shapes = boundaries_or_stop(load_communes, province)
-    shown = filled_map(shapes, view, text("Trạng thái xã", "Commune status"), text("Xã, phường", "Communes"), legend, fit=True)
+    built = communes_layer(dataset, as_of, province, lang)
+    view = built.view
+    shown = filled_map(built, text("Xã, phường", "Communes"), fit=True)
     show_map(shown, key=f"communes_province_{province}")
 
     names = communes()["name"]

@@ -3,20 +3,16 @@ present, the communes of a province."""
 
 from __future__ import annotations
 
-import geopandas as gpd
 import streamlit as st
-from streamlit_folium import st_folium
 
-from geo import display, webmap
 from geo.units import provinces
 from monitoring.formatting import number, provenance_text
 from monitoring.model import SCORES
 from monitoring.presentation import provinces_with_commune_scores, score_legend, score_rows, score_view
 from ui.data import current_dataset
+from ui.maps import MapLayer, boundaries_or_stop, build_layer, cached_layer, filled_map, load_communes, load_provinces, show_map
 from ui.language import text
 from ui.page import setup_page
-
-MAP_HEIGHT = 600
 
 lang = setup_page()
 dataset = current_dataset()
@@ -53,26 +49,22 @@ else:
     st.query_params["province"] = province
 
 
-@st.cache_data(show_spinner=False)
-def load_layer(province: str | None) -> gpd.GeoDataFrame:
-    """Return the province boundaries, or the communes of one province."""
-    if province is None:
-        return display.display_layer("province")
-    return display.display_layer("commune", province=province)
+def score_layer(province: str | None) -> MapLayer:
+    """Return the scored units of ``province`` (the provinces when None) as a map layer."""
+
+    def build() -> MapLayer:
+        shapes = boundaries_or_stop(load_provinces) if province is None else boundaries_or_stop(load_communes, province)
+        view = score_view(rows, names, lang)
+        legend = [(label, color, number(count, lang)) for label, color, count in score_legend(view, lang)]
+        return build_layer(shapes[shapes["code"].isin(view["code"])], view, legend)
+
+    return cached_layer(dataset, ("scores", period, province, lang), build)
 
 
 rows, names = score_rows(in_period, province)
-view = score_view(rows, names, lang)
-
-units = load_layer(province).merge(view, on="code", how="inner")
-m = webmap.base_map(static_url=webmap.static_url(st.get_option("server.baseUrlPath")), lang=lang)
-webmap.status_layer(units, name=text("Điểm 766", "766 score")).add_to(m)
-legend = [(label, color, number(count, lang)) for label, color, count in score_legend(view, lang)]
-webmap.add_legend(m, text("Tổng điểm (trên 100)", "Total score (of 100)"), legend)
-if province is not None:
-    minx, miny, maxx, maxy = units.to_crs(4326).total_bounds
-    m.fit_bounds([[miny, minx], [maxy, maxx]])
-st_folium(m, key=f"score_map_{province}_{period}", height=MAP_HEIGHT, use_container_width=True, returned_objects=[])
+built = score_layer(province)
+m = filled_map(built, text("Tổng điểm (trên 100)", "Total score (of 100)"), fit=province is not None)
+show_map(m, key=f"score_map_{province}_{period}")
 
 table = rows.assign(name=rows["unit_code"].map(names)).sort_values("total", ascending=False)
 st.dataframe(

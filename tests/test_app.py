@@ -71,6 +71,15 @@ def map_arguments(app: AppTest) -> dict:
     return json.loads(components[0].proto.json_args)
 
 
+def map_units(app: AppTest) -> dict[str, str]:
+    """Return the tooltip HTML of each unit on the page's map, keyed by code (its last layer)."""
+    from geo.compact import payloads_in_script, unit_tooltips
+
+    payloads = payloads_in_script(map_arguments(app)["script"])
+    assert payloads, "the map has no compact layer"
+    return unit_tooltips(payloads[-1])
+
+
 def test_app_shows_title_and_map():
     app = run_app()
 
@@ -98,10 +107,10 @@ def test_app_map_loads_libraries_from_app(set_option, base_url_path, static_url)
 
 
 def test_app_map_shows_34_provinces():
-    script = map_arguments(run_app())["script"]
+    tooltips = map_units(run_app())
 
-    codes = set(re.findall(r'"code": "(\d{2})"', script))
-    assert len(codes) == 34
+    assert len(tooltips) == 34
+    assert all(len(code) == 2 for code in tooltips)
 
 
 def test_app_missing_boundaries_shows_error(monkeypatch, tmp_path):
@@ -453,9 +462,10 @@ def test_overview_escapes_notes(scratch_database):
     app.query_params["date"] = "2025-07-15"
     app.run()
     script = map_arguments(app)["script"]
-    # folium writes the GeoJSON with "<", ">" and "&" as \u003c, \u003e and \u0026.
-    assert "alert(1)" in script, "the note is missing from the tooltips"
-    assert "\\u0026lt;script\\u0026gt;alert(1)" in script
+    tooltip = map_units(app)["01"]
+    # The payload writes "<", ">" and "&" as \u003c, \u003e and \u0026 inside the script.
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in tooltip
+    assert "<script>" not in tooltip
     assert "\\u003cscript\\u003ealert" not in script
 
 def test_province_from_url_shows_communes(scratch_database):
@@ -463,12 +473,13 @@ def test_province_from_url_shows_communes(scratch_database):
     app.query_params["date"] = "2025-07-15"
     app.query_params["province"] = "91"
     app.run()
-    arguments = map_arguments(app)
-    codes = set(re.findall(r'"code": "(\d{5})"', arguments["script"]))
+    tooltips = map_units(app)
     assert not app.exception
     assert [header.value for header in app.subheader] == ["An Giang"]
-    assert len(codes) == 102
-    assert "C\\u00f2n thi\\u1ebfu" in arguments["script"], "no tooltip names a missing condition"
+    assert len(tooltips) == 102
+    assert all(len(code) == 5 for code in tooltips)
+    lacking = [tooltip for tooltip in tooltips.values() if "Còn thiếu" in tooltip or "Thiếu điều kiện" in tooltip]
+    assert lacking, "no tooltip names a missing condition"
     table = app.dataframe[0].value
     assert len(table) == 102
     assert table["Trạng thái"].iloc[0] == "Đỏ"
@@ -488,8 +499,7 @@ def test_unknown_province_shows_country(scratch_database):
     app = AppTest.from_file(str(APP), default_timeout=120)
     app.query_params["province"] = "99"
     app.run()
-    codes = set(re.findall(r'"code": "(\d{2})"', map_arguments(app)["script"]))
-    assert len(codes) == 34
+    assert len(map_units(app)) == 34
 
 
 def test_coverage_layer_from_url(scratch_database):
@@ -539,11 +549,10 @@ def test_scores_page_provinces_and_communes(scratch_database):
     provinces_shown = len(app.dataframe[0].value)
     app.selectbox(key="score_province").select("91").run()
     communes_shown = len(app.dataframe[0].value)
-    script = map_arguments(app)["script"]
     assert not app.exception
     assert provinces_shown == 34
     assert communes_shown == 102
-    assert len(set(re.findall(r'"code": "(\d{5})"', script))) == 102
+    assert len(map_units(app)) == 102
     assert app.query_params["province"] == "91"
 
 
@@ -577,9 +586,8 @@ def download_labels(app: AppTest) -> list[str]:
 def test_communes_page_whole_country(scratch_database):
     app = open_page("pages/communes.py", date="2025-07-15")
     arguments = map_arguments(app)
-    codes = set(re.findall(r'"code": "(\d{5})"', arguments["script"]))
     assert not app.exception
-    assert len(codes) == 3321
+    assert len(map_units(app)) == 3321
     assert app.selectbox(key="communes_province").value == ""
     coverage_table = app.dataframe[0].value
     assert len(coverage_table) == 34
@@ -593,7 +601,7 @@ def test_communes_page_coverage_layer(scratch_database):
     arguments = map_arguments(app)
     assert not app.exception
     assert app.radio(key="communes_layer").value == "coverage"
-    assert len(set(re.findall(r'"code": "(\d{2})"', arguments["script"]))) == 34
+    assert len(map_units(app)) == 34
     assert "trên 70% <b>5</b>" in arguments["html"]
 
 
@@ -609,7 +617,7 @@ def test_communes_page_province_from_url(scratch_database):
     assert metrics["Tỷ lệ xã Xanh"] == "29,5%"
     assert metrics["Xã Xanh"].endswith(f"/{in_province}")
     assert len(table) == in_province
-    assert len(set(re.findall(r'"code": "(\d{5})"', map_arguments(app)["script"]))) == in_province
+    assert len(map_units(app)) == in_province
 
 
 def test_communes_page_choice_goes_to_url(scratch_database):
@@ -648,7 +656,7 @@ def test_overview_lists_stale_provinces(scratch_database):
     assert not app.exception
     assert expander.label == "Báo cáo cũ: 1 đơn vị"
     assert stale.iloc[0].tolist() == ["Thành phố Hà Nội", "08/07/2025", 7]
-    assert "(báo cáo cũ)" in map_arguments(app)["script"].encode().decode("unicode_escape")
+    assert "(báo cáo cũ)" in map_units(app)["01"]
 
 
 def test_data_page_boundary_reconciliation(scratch_database):

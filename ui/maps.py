@@ -4,6 +4,8 @@ views of `monitoring.presentation`, and the clicked province read back from the 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
@@ -11,11 +13,20 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import display, webmap
+from geo import compact, display, webmap
 from geo.display import province_at
 from geo.errors import BoundaryError
+from monitoring.dataset import Dataset
 from monitoring.formatting import number
-from monitoring.presentation import NO_DATA_COLOR, stale_legend_entry
+from monitoring.presentation import (
+    NO_DATA_COLOR,
+    commune_view,
+    coverage_legend,
+    coverage_view,
+    legend_entries,
+    province_view,
+    stale_legend_entry,
+)
 from ui.language import text
 from ui.page import stop_with_error
 
@@ -55,36 +66,83 @@ def legend_rows(entries: list[tuple[str, str, int]], view: pd.DataFrame, lang: s
     return [(label, color, number(count, lang)) for label, color, count in rows]
 
 
-def filled_map(
-    units: gpd.GeoDataFrame,
-    view: pd.DataFrame,
-    layer_name: str,
-    legend_title: str,
-    legend: list,
-    *,
-    outline: gpd.GeoDataFrame | None = None,
-    fit: bool = False,
-    border_weight: float = 1,
-) -> folium.Map:
-    """Build a map of ``units`` filled from ``view`` (columns code, fill, tooltip, status or
-    stale as `monitoring.presentation` builds them), with a legend.
+@dataclass(frozen=True)
+class MapLayer:
+    """A built choropleth layer: the serialised payload the browser decodes, the legend,
+    the view it was built from and its bounds (west, south, east, north)."""
 
-    Units missing from ``view`` are drawn as "no data". ``outline`` draws those boundaries
-    under the fills, so that small islands stay visible. ``fit`` zooms to ``units``.
-    ``border_weight`` is the width of unit borders in pixels.
+    payload: str
+    legend: list
+    view: pd.DataFrame
+    bounds: tuple[float, float, float, float]
+
+
+def build_layer(units: gpd.GeoDataFrame, view: pd.DataFrame, legend: list, outline: gpd.GeoDataFrame | None = None) -> MapLayer:
+    """Join ``view`` (columns code, fill, tooltip, and status or stale as
+    `monitoring.presentation` builds them) to ``units`` and encode the result.
+
+    Units missing from ``view`` are drawn as "no data". ``outline`` draws those
+    boundaries under the fills, so that small islands stay visible.
     """
-    m = webmap.base_map(static_url=webmap.static_url(st.get_option("server.baseUrlPath")), lang=text("vi", "en"))
     shown = units.merge(view, on="code", how="left")
     shown["fill"] = shown["fill"].fillna(NO_DATA_COLOR)
     shown["tooltip"] = shown["tooltip"].fillna("")
     shown["no_data"] = shown["status"].isna() if "status" in shown.columns else False
-    if outline is not None:
-        webmap.outline_layer(outline).add_to(m)
-    webmap.status_layer(shown, name=layer_name, border_weight=border_weight).add_to(m)
-    webmap.add_legend(m, legend_title, legend)
+    payload = compact.payload_json(compact.encode_units(shown, outline))
+    return MapLayer(payload, legend, view, tuple(float(value) for value in units.to_crs(4326).total_bounds))
+
+
+def cached_layer(dataset: Dataset, key: tuple, build: Callable[[], MapLayer]) -> MapLayer:
+    """Return the layer ``build`` makes, built once per dataset and ``key`` for every viewer."""
+    return dataset.memo(("map_layer", *key), build)
+
+
+def province_status_layer(dataset: Dataset, as_of: pd.Timestamp, lang: str) -> MapLayer:
+    """Return the 34 provinces coloured by status, outlined so that islets show."""
+
+    def build() -> MapLayer:
+        provinces = boundaries_or_stop(load_provinces)
+        view = province_view(dataset, as_of, lang)
+        return build_layer(provinces, view, legend_rows(legend_entries(view, lang), view, lang), outline=provinces)
+
+    return cached_layer(dataset, ("province_status", as_of, lang), build)
+
+
+def coverage_layer(dataset: Dataset, as_of: pd.Timestamp, lang: str) -> MapLayer:
+    """Return the 34 provinces coloured by their share of Xanh communes."""
+
+    def build() -> MapLayer:
+        provinces = boundaries_or_stop(load_provinces)
+        view = coverage_view(dataset, as_of, lang)
+        return build_layer(provinces, view, legend_rows(coverage_legend(view, lang), view, lang), outline=provinces)
+
+    return cached_layer(dataset, ("coverage", as_of, lang), build)
+
+
+def communes_layer(dataset: Dataset, as_of: pd.Timestamp, province: str | None, lang: str) -> MapLayer:
+    """Return the communes of ``province`` (of the country when None) coloured by status.
+
+    The national layer is outlined with the province boundaries, so that islets show.
+    """
+
+    def build() -> MapLayer:
+        communes = boundaries_or_stop(load_communes, province)
+        outline = boundaries_or_stop(load_provinces) if province is None else None
+        view = commune_view(dataset, as_of, province, lang)
+        return build_layer(communes, view, legend_rows(legend_entries(view, lang), view, lang), outline=outline)
+
+    return cached_layer(dataset, ("communes", as_of, province, lang), build)
+
+
+def filled_map(layer: MapLayer, legend_title: str, *, fit: bool = False, border_weight: float = 1) -> folium.Map:
+    """Build a map around a built layer, with its legend. ``fit`` zooms to the layer's
+    units; ``border_weight`` is the width of unit borders in pixels."""
+    m = webmap.base_map(static_url=webmap.static_url(st.get_option("server.baseUrlPath")), lang=text("vi", "en"))
+    compact.add_compact_layer(m, layer.payload, webmap.compact_style(border_weight))
+    webmap.add_legend(m, legend_title, layer.legend)
     if fit:
-        minx, miny, maxx, maxy = units.to_crs(4326).total_bounds
-        m.fit_bounds([[miny, minx], [maxy, maxx]])
+        west, south, east, north = layer.bounds
+        m.fit_bounds([[south, west], [north, east]])
     return m
 
 
