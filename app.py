@@ -85,9 +85,9 @@ def back_to_country() -> None:
 
 def show_headline(dataset, as_of: pd.Timestamp, lang: str) -> None:
     """Show the headline figures with their change since the previous report."""
-    figures = headline(dataset, as_of)
+    figures = dataset.memo(("headline", as_of), lambda: headline(dataset, as_of))
     previous_date = previous_report_date(dataset, as_of)
-    before = headline(dataset, previous_date) if previous_date is not None else None
+    before = dataset.memo(("headline", previous_date), lambda: headline(dataset, previous_date)) if previous_date is not None else None
 
     provinces_total = sum(figures["provinces"].values())
     reported = figures["communes_reported"]

@@ -104,7 +104,7 @@ window.dxmapTopology = window.dxmapTopology || (function () {
             return shown;
         }
         if (data.outline) {
-            L.geoJson(features(data.topology, data.outline), {
+            L.geoJson(features(data.topology, data.outline, null), {
                 style: function () { return {color: style.outline, weight: style.outlineWeight, fill: false}; },
                 interactive: false
             }).addTo(map);
@@ -131,7 +131,11 @@ def tooltip_parts(tooltip: str) -> list[str]:
     return parts if "".join(parts) == tooltip else [tooltip]
 
 
-def encode_units(units: gpd.GeoDataFrame, outline: gpd.GeoDataFrame | None = None) -> dict:
+OUTLINE_UNITS = "units"
+"""Value of ``outline`` in `encode_units` that outlines the units themselves."""
+
+
+def encode_units(units: gpd.GeoDataFrame, outline: gpd.GeoDataFrame | str | None = None) -> dict:
     """Return the JSON-ready payload of a compact layer.
 
     Parameters
@@ -143,7 +147,8 @@ def encode_units(units: gpd.GeoDataFrame, outline: gpd.GeoDataFrame | None = Non
     outline
         Boundaries to draw as a dark outline under the units (their ``geometry``
         only), so that islets a pixel wide stay visible. Sharing the topology
-        with ``units``, their common borders cost nothing extra.
+        with ``units``, their common borders cost nothing extra. `OUTLINE_UNITS`
+        outlines the units themselves and sends no second object.
     """
     units = units.to_crs(4326).reset_index(drop=True)
     fills = list(dict.fromkeys(units["fill"]))
@@ -156,7 +161,7 @@ def encode_units(units: gpd.GeoDataFrame, outline: gpd.GeoDataFrame | None = Non
 
     layers = [units[["geometry"]]]
     names = ["units"]
-    if outline is not None:
+    if isinstance(outline, gpd.GeoDataFrame):
         layers.append(outline.to_crs(4326)[["geometry"]].reset_index(drop=True))
         names.append("outline")
     step = _grid_step(layers)
@@ -170,7 +175,7 @@ def encode_units(units: gpd.GeoDataFrame, outline: gpd.GeoDataFrame | None = Non
         "units": rows,
         "fills": fills,
         "lines": list(lines),
-        "outline": "outline" if outline is not None else None,
+        "outline": names[1] if len(names) > 1 else outline,
     }
 
 
@@ -181,21 +186,33 @@ def _grid_step(layers: list[gpd.GeoDataFrame]) -> float:
 
 
 def keep_islets(geometries: np.ndarray, step: float) -> np.ndarray:
-    """Replace each part narrower than `ISLET_STEPS` grid steps by a diamond that wide
-    around a point inside it, so that quantising at ``step`` keeps it."""
-    radius = ISLET_STEPS * step / 2
+    """Replace the parts narrower than `ISLET_STEPS` grid steps by diamonds that wide,
+    so that quantising at ``step`` keeps them.
+
+    Islets in one cell of an `ISLET_STEPS`-step grid share one diamond at their mean
+    position: a cluster of rocks becomes one mark instead of hundreds of rings.
+    """
+    size = ISLET_STEPS * step
     kept = []
     for geometry in geometries:
         parts = shapely.get_parts(geometry)
         west, south, east, north = shapely.bounds(parts).T
-        small = np.maximum(east - west, north - south) < 2 * radius
+        small = np.maximum(east - west, north - south) < size
         if not small.any():
             kept.append(geometry)
             continue
-        centres = shapely.point_on_surface(parts[small])
-        diamonds = [shapely.Point(point.x, point.y).buffer(radius, quad_segs=1) for point in centres]
+        diamonds = shapely.buffer(_cell_means(shapely.point_on_surface(parts[small]), size), size / 2, quad_segs=1)
         kept.append(shapely.union_all([*parts[~small], *diamonds]))
     return np.array(kept, dtype=object)
+
+
+def _cell_means(points: np.ndarray, size: float) -> np.ndarray:
+    """Return one point per grid cell of ``size`` that holds any of ``points``: their mean."""
+    coordinates = shapely.get_coordinates(points)
+    _cells, cell_of_point = np.unique(np.floor(coordinates / size), axis=0, return_inverse=True)
+    counts = np.bincount(cell_of_point)
+    means = np.column_stack([np.bincount(cell_of_point, weights=coordinates[:, axis]) / counts for axis in (0, 1)])
+    return shapely.points(means)
 
 
 def _drop_properties(topology: dict) -> None:

@@ -146,3 +146,12 @@ def test_outline_shares_the_topology():
 def test_quantization_is_sub_pixel_for_a_province():
     # A province about 2 degrees wide drawn 1,000 pixels wide: about 0.002 degrees a pixel.
     assert 2 / QUANTIZATION < 0.002 / 2
+
+
+def test_outline_of_the_units_sends_no_second_object():
+    from geo.compact import OUTLINE_UNITS
+
+    payload = encode_units(units_frame([box(105, 10, 106, 11), box(106, 10, 107, 11)]), OUTLINE_UNITS)
+
+    assert payload["outline"] == "units"
+    assert list(payload["topology"]["objects"]) == ["units"]

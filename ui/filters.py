@@ -28,7 +28,7 @@ def report_date_selector(dates: list[pd.Timestamp], lang: str) -> pd.Timestamp:
 
 def report_date_or_stop(dataset: Dataset, lang: str) -> pd.Timestamp:
     """Draw the report-date slider for ``dataset``, or say that it has no report dates and end this run."""
-    dates = report_dates(dataset)
+    dates = dataset.memo("report_dates", lambda: report_dates(dataset))
     if not dates:
         st.info(text("Chưa có ngày báo cáo nào trong dữ liệu.", "The data has no report dates yet."))
         st.stop()

@@ -35,13 +35,15 @@ log = logging.getLogger(__name__)
 MAP_HEIGHT = 640
 
 
-@st.cache_data(show_spinner=False)
+# Boundaries are cached as resources, shared by all sessions without a copy per run.
+# Treat them as read-only.
+@st.cache_resource(show_spinner=False)
 def load_provinces() -> gpd.GeoDataFrame:
     """Return the 34 province boundaries (columns code, name, geometry)."""
     return display.display_layer("province")
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=40)
 def load_communes(province: str | None) -> gpd.GeoDataFrame:
     """Return the commune boundaries of one province, or of the whole country when None."""
     if province is None:
@@ -77,12 +79,15 @@ class MapLayer:
     bounds: tuple[float, float, float, float]
 
 
-def build_layer(units: gpd.GeoDataFrame, view: pd.DataFrame, legend: list, outline: gpd.GeoDataFrame | None = None) -> MapLayer:
+def build_layer(
+    units: gpd.GeoDataFrame, view: pd.DataFrame, legend: list, outline: gpd.GeoDataFrame | str | None = None
+) -> MapLayer:
     """Join ``view`` (columns code, fill, tooltip, and status or stale as
     `monitoring.presentation` builds them) to ``units`` and encode the result.
 
     Units missing from ``view`` are drawn as "no data". ``outline`` draws those
-    boundaries under the fills, so that small islands stay visible.
+    boundaries under the fills, so that small islands stay visible
+    (`geo.compact.OUTLINE_UNITS` outlines the units themselves).
     """
     shown = units.merge(view, on="code", how="left")
     shown["fill"] = shown["fill"].fillna(NO_DATA_COLOR)
@@ -103,7 +108,7 @@ def province_status_layer(dataset: Dataset, as_of: pd.Timestamp, lang: str) -> M
     def build() -> MapLayer:
         provinces = boundaries_or_stop(load_provinces)
         view = province_view(dataset, as_of, lang)
-        return build_layer(provinces, view, legend_rows(legend_entries(view, lang), view, lang), outline=provinces)
+        return build_layer(provinces, view, legend_rows(legend_entries(view, lang), view, lang), outline=compact.OUTLINE_UNITS)
 
     return cached_layer(dataset, ("province_status", as_of, lang), build)
 
@@ -114,7 +119,7 @@ def coverage_layer(dataset: Dataset, as_of: pd.Timestamp, lang: str) -> MapLayer
     def build() -> MapLayer:
         provinces = boundaries_or_stop(load_provinces)
         view = coverage_view(dataset, as_of, lang)
-        return build_layer(provinces, view, legend_rows(coverage_legend(view, lang), view, lang), outline=provinces)
+        return build_layer(provinces, view, legend_rows(coverage_legend(view, lang), view, lang), outline=compact.OUTLINE_UNITS)
 
     return cached_layer(dataset, ("coverage", as_of, lang), build)
 
