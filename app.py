@@ -15,10 +15,10 @@ from geo.units import communes
 from monitoring.formatting import number, percent, provenance_text
 from monitoring.model import PROVINCE_STATUS
 from monitoring.presentation import commune_table, stale_units
-from monitoring.summary import headline, previous_report_date, province_status
+from monitoring.summary import headline, national_online_rate, previous_report_date, province_status
 from ui.data import current_dataset
 from ui.downloads import download_table
-from ui.filters import report_date_or_stop
+from ui.filters import province_from_url, report_date_or_stop
 from ui.language import text
 from ui.maps import (
     MapLayer,
@@ -65,8 +65,7 @@ def national_layer(dataset, as_of: pd.Timestamp, layer: str, lang: str) -> tuple
 
 def selected_province(provinces: gpd.GeoDataFrame) -> str | None:
     """Return the province chosen in the URL (``?province=91``), or None for the country."""
-    code = st.query_params.get("province")
-    return code if code in set(provinces["code"]) else None
+    return province_from_url(set(provinces["code"]))
 
 
 def open_province(code: str | None) -> None:
@@ -102,10 +101,18 @@ def show_headline(dataset, as_of: pd.Timestamp, lang: str) -> None:
         f"{number(reported, lang)}/{number(figures['communes_total'], lang)}",
         _delta(reported, before and before["communes_reported"], lang),
     )
+    # The headline rounds its rate for JSON; the card shows the unrounded one, as the
+    # online-filing page does, so that both pages read the same.
+    rate = dataset.memo(("national_online_rate", as_of), lambda: national_online_rate(dataset, as_of))
+    rate_before = (
+        dataset.memo(("national_online_rate", previous_date), lambda: national_online_rate(dataset, previous_date))
+        if previous_date is not None
+        else None
+    )
     columns[2].metric(
         text("Tỷ lệ nộp trực tuyến", "Online filing rate"),
-        percent(figures["online_rate"], lang),
-        _delta_percent(figures["online_rate"], before and before["online_rate"], lang),
+        percent(rate, lang),
+        _delta_percent(rate, rate_before, lang),
     )
     columns[3].metric(
         text("Nhiệm vụ quá hạn", "Overdue tasks"),

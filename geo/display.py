@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,17 +77,41 @@ def display_layer(
     source = source or open_source()
     cache_path = _cache_path(spec_name, province, source.fingerprint(files))
 
-    if cache_path.is_file():
-        try:
-            layer = gpd.read_parquet(cache_path)
-            log.info("Display layer %s/%s: cache hit %s", level, province or "all", cache_path)
-            return layer
-        except (OSError, ValueError) as error:  # pyarrow's ArrowInvalid is a ValueError
-            log.warning("Rebuilding unreadable cached layer %s: %s", cache_path, error)
+    cached = _read_cached(cache_path)
+    if cached is not None:
+        return cached
 
-    log.info("Display layer %s/%s: building, cache miss", level, province or "all")
-    layer = build_layer(source, spec_name, provinces)
-    _write_atomically(layer, cache_path)
+    # One build per layer at a time: viewers who open the app together on a cold cache
+    # wait for the first build instead of each running it on the same two cores.
+    with _build_lock(cache_path):
+        cached = _read_cached(cache_path)
+        if cached is not None:
+            return cached
+        log.info("Display layer %s/%s: building, cache miss", level, province or "all")
+        layer = build_layer(source, spec_name, provinces)
+        _write_atomically(layer, cache_path)
+        return layer
+
+
+_BUILD_LOCKS: dict[Path, threading.Lock] = {}
+_BUILD_LOCKS_GUARD = threading.Lock()
+
+
+def _build_lock(cache_path: Path) -> threading.Lock:
+    with _BUILD_LOCKS_GUARD:
+        return _BUILD_LOCKS.setdefault(cache_path, threading.Lock())
+
+
+def _read_cached(cache_path: Path) -> gpd.GeoDataFrame | None:
+    """Return the cached layer at ``cache_path``, or None when it is missing or unreadable."""
+    if not cache_path.is_file():
+        return None
+    try:
+        layer = gpd.read_parquet(cache_path)
+    except (OSError, ValueError) as error:  # pyarrow's ArrowInvalid is a ValueError
+        log.warning("Rebuilding unreadable cached layer %s: %s", cache_path, error)
+        return None
+    log.info("Display layer: cache hit %s", cache_path)
     return layer
 
 

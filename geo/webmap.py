@@ -94,6 +94,8 @@ _MAP_CSS = f"""
     }}
     .dxmap-sea-label {{ font-size: 15px; font-style: italic; letter-spacing: 0.1em; }}
     .dxmap-island-label {{ font-size: 11px; }}
+    /* Leaflet keeps a tooltip on one line; long notes wrap here so they stay on the map. */
+    .leaflet-tooltip.dxmap-tooltip {{ white-space: normal; width: max-content; max-width: 320px; }}
 </style>
 """
 

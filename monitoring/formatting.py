@@ -26,6 +26,16 @@ def percent(value: float | None, lang: str = "vi") -> str:
     return "—" if value is None else format_percent(value, format="#,##0.0%", locale=_LOCALES[lang])
 
 
+def period_label(period: str, lang: str = "vi") -> str:
+    """Write a scoring period ("2025" or "2025-07") as "Năm 2025" / "Tháng 7/2025" ("Year 2025" / "July 2025")."""
+    if len(period) == 7 and period[4] == "-":
+        month = pd.Timestamp(f"{period}-01")
+        if lang == "en":
+            return format_date(month.date(), format="MMMM yyyy", locale=_LOCALES["en"])
+        return f"Tháng {month.month}/{month.year}"
+    return f"Year {period}" if lang == "en" else f"Năm {period}"
+
+
 def threshold_percent(value: float, lang: str = "vi") -> str:
     """Write a threshold as a percentage without a needless decimal: "30%", "12,5%"."""
     return format_percent(value, format="#,##0.#%", locale=_LOCALES[lang])

@@ -13,7 +13,7 @@ from monitoring.presentation import commune_table, coverage_table, stale_units
 from monitoring.summary import coverage
 from ui.data import current_dataset
 from ui.downloads import download_table
-from ui.filters import report_date_or_stop
+from ui.filters import province_from_url, report_date_or_stop
 from ui.language import text
 from ui.maps import (
     boundaries_or_stop,
@@ -49,8 +49,7 @@ def province_to_url() -> None:
 def province_selector() -> str | None:
     """Draw the choice of province; the URL (``?province=NN``) is where the choice lives."""
     names = provinces()["name"]
-    requested = st.query_params.get("province")
-    from_url = requested if requested in names.index else WHOLE_COUNTRY
+    from_url = province_from_url(set(names.index)) or WHOLE_COUNTRY
     if st.session_state.get(PROVINCE_KEY) != from_url:
         st.session_state[PROVINCE_KEY] = from_url
     chosen = st.selectbox(

@@ -222,8 +222,10 @@ upload = st.file_uploader(text("Chọn tệp", "Choose a file"), type=UPLOAD_TYP
 limit_mb = number(MAX_FILE_BYTES / (1024 * 1024), lang)
 st.caption(
     text(
-        f"Nhận tệp CSV, TSV, TXT hoặc Excel (.xlsx, .xlsm), tối đa {limit_mb} MB mỗi tệp.",
-        f"Accepts CSV, TSV, TXT or Excel (.xlsx, .xlsm) files of up to {limit_mb} MB each.",
+        f"Nhận tệp CSV, TSV, TXT hoặc Excel (.xlsx, .xlsm), tối đa {limit_mb} MB mỗi tệp. "
+        "Tệp .xls và .ods cần lưu lại thành .xlsx trước.",
+        f"Accepts CSV, TSV, TXT or Excel (.xlsx, .xlsm) files of up to {limit_mb} MB each. "
+        ".xls and .ods files must first be saved as .xlsx.",
     )
 )
 

@@ -32,11 +32,12 @@ from monitoring.charts import (
     readiness_table,
     screen_view,
 )
-from monitoring.formatting import day, number, percent, threshold_percent
+from monitoring.formatting import day, number, percent, provenance_text, threshold_percent
 from monitoring.summary import national_online_rate
+from monitoring.model import FILING
 from ui.data import current_dataset
 from ui.downloads import download_table
-from ui.filters import report_date_or_stop
+from ui.filters import province_from_url, report_date_or_stop
 from ui.language import text
 from ui.page import setup_page
 
@@ -52,8 +53,7 @@ ALL_PROVINCES = ""
 
 def chosen_province(names: dict[str, str]) -> str | None:
     """Return the province in the URL (``?province=38``), or None for an unknown or missing code."""
-    code = st.query_params.get("province")
-    return code if code in names else None
+    return province_from_url(names)
 
 
 def show_province(code: str | None) -> None:
@@ -191,6 +191,7 @@ def show_drill_down(dataset, as_of: pd.Timestamp, province: str, name: str, lang
 lang = setup_page()
 dataset = current_dataset()
 st.header(text("Hồ sơ trực tuyến", "Online filing"))
+st.caption(provenance_text(dataset.provenance.get(FILING), lang))
 
 as_of = report_date_or_stop(dataset, lang)
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from geo.compact import OUTLINE_UNITS
 from geo.units import provinces
-from monitoring.formatting import number, provenance_text
+from monitoring.formatting import number, period_label, provenance_text
 from monitoring.model import SCORES
 from monitoring.presentation import provinces_with_commune_scores, score_legend, score_rows, score_view
 from ui.data import current_dataset
@@ -27,22 +28,27 @@ if scores.empty:
 periods = sorted(scores["period"].unique(), reverse=True)
 requested = st.query_params.get("period")
 period = st.selectbox(
-    text("Kỳ đánh giá", "Period"), periods, index=periods.index(requested) if requested in periods else 0, key="period"
+    text("Kỳ đánh giá", "Period"),
+    periods,
+    index=periods.index(requested) if requested in periods else 0,
+    format_func=lambda value: period_label(value, lang),
+    key="period",
 )
 st.query_params["period"] = period
 in_period = scores[scores["period"] == period]
 
-options = [None, *provinces_with_commune_scores(in_period)]
+# The whole country is an empty string, not None, which Streamlit shows as no choice.
+options = ["", *provinces_with_commune_scores(in_period)]
 requested_province = st.query_params.get("province")
 province = st.selectbox(
     text("Xã, phường của tỉnh", "Communes of province"),
     options,
     index=options.index(requested_province) if requested_province in options else 0,
     format_func=lambda code: text("— Toàn quốc (tỉnh, thành phố) —", "— Whole country (provinces) —")
-    if code is None
+    if code == ""
     else provinces().at[code, "name"],
     key="score_province",
-)
+) or None
 if province is None:
     st.query_params.pop("province", None)
 else:
@@ -56,7 +62,8 @@ def score_layer(province: str | None) -> MapLayer:
         shapes = boundaries_or_stop(load_provinces) if province is None else boundaries_or_stop(load_communes, province)
         view = score_view(rows, names, lang)
         legend = [(label, color, number(count, lang)) for label, color, count in score_legend(view, lang)]
-        return build_layer(shapes[shapes["code"].isin(view["code"])], view, legend)
+        outline = OUTLINE_UNITS if province is None else None
+        return build_layer(shapes[shapes["code"].isin(view["code"])], view, legend, outline=outline)
 
     return cached_layer(dataset, ("scores", period, province, lang), build)
 

@@ -294,8 +294,8 @@ def test_data_page_uploader_caption(scratch_database):
     vietnamese = [caption.value for caption in open_data_page().caption]
     english = [caption.value for caption in open_data_page(english=True).caption]
 
-    assert "Nhận tệp CSV, TSV, TXT hoặc Excel (.xlsx, .xlsm), tối đa 20 MB mỗi tệp." in vietnamese
-    assert "Accepts CSV, TSV, TXT or Excel (.xlsx, .xlsm) files of up to 20 MB each." in english
+    assert "Nhận tệp CSV, TSV, TXT hoặc Excel (.xlsx, .xlsm), tối đa 20 MB mỗi tệp. Tệp .xls và .ods cần lưu lại thành .xlsx trước." in vietnamese
+    assert "Accepts CSV, TSV, TXT or Excel (.xlsx, .xlsm) files of up to 20 MB each. .xls and .ods files must first be saved as .xlsx." in english
 
 
 BAD_CSV = (
@@ -707,3 +707,52 @@ def test_page_links_follow_language(scratch_database):
         app = open_page("app.py", lang=lang) if lang == "en" else open_page("app.py")
         labels = [link.proto.label for link in app.get("page_link")]
         assert labels == [page[column] for page in PAGES]
+
+
+def test_unknown_date_in_link_is_named(scratch_database):
+    app = open_page("app.py", date="2031-01-01")
+    notices = [block.value for block in app.info]
+    assert not app.exception
+    assert notices == ["Đường dẫn có ngày 2031\\-01\\-01, không phải ngày báo cáo; đang hiện ngày báo cáo gần nhất 01/08/2025."]
+    assert app.query_params["date"] == "2025-08-01"
+
+
+@pytest.mark.parametrize("page", ["app.py", "pages/communes.py", "pages/filing.py"])
+def test_unknown_province_leaves_the_link(scratch_database, page):
+    app = AppTest.from_file(str(APP), default_timeout=180).run()
+    app.query_params["province"] = "<b>99</b>"
+    (app.switch_page(page) if page != "app.py" else app).run()
+    notices = " ".join(block.value for block in app.info)
+    assert not app.exception
+    assert "province" not in app.query_params
+    assert "mã tỉnh \\<b\\>99\\<\\/b\\>, không có trong danh mục" in notices
+
+
+def test_overview_and_filing_show_one_online_rate(scratch_database):
+    overview = metric_values(open_page("app.py", date="2025-07-15"))["Tỷ lệ nộp trực tuyến"]
+    filing = metric_values(open_page("pages/filing.py", date="2025-07-15"))["Tỷ lệ nộp trực tuyến cả nước"]
+    assert overview == filing == "65,9%"
+
+
+@pytest.mark.parametrize("page", ["app.py", "pages/communes.py", "pages/filing.py", "pages/tasks.py", "pages/scores.py"])
+def test_every_page_labels_the_sample(scratch_database, page):
+    captions = [caption.value for caption in open_page(page).caption]
+    assert "Dữ liệu mẫu, chỉ để minh họa" in captions
+
+
+def test_scores_period_reads_as_a_month(scratch_database, portal_export):
+    from monitoring.store import Store
+    from monitoring.validate import validate_file
+
+    Store.open(scratch_database).import_tables(validate_file(portal_export).tables, portal_export.name)
+    app = open_page("pages/scores.py", lang="en")
+    period = app.selectbox(key="period")
+    assert period.value == "2025-10"
+    assert period.format_func(period.value) == "October 2025"
+
+
+def test_map_tooltips_wrap_inside_the_map():
+    from geo.webmap import base_map
+
+    page = base_map().get_root().render()
+    assert ".leaflet-tooltip.dxmap-tooltip { white-space: normal; width: max-content; max-width: 320px; }" in page

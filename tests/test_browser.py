@@ -300,7 +300,7 @@ def test_data_page_upload_and_import(browser, app_url, tmp_path):
 
     page.goto(f"{app_url}data")
     page.get_by_text("Nguồn dữ liệu đang hiển thị").wait_for()
-    page.get_by_text("tối đa 20 MB mỗi tệp").wait_for()
+    page.get_by_text("tối đa 20 MB mỗi tệp", exact=False).wait_for()
     page.locator("input[type=file]").set_input_files(str(bad))
     page.get_by_text("1 lỗi").wait_for()
     page.get_by_text("Tuyên Quang").first.wait_for()

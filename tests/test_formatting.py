@@ -195,3 +195,12 @@ def test_unit_label_languages():
     assert unit_label({"province_code": "56"}, "en") == f"{name} (code 56)"
     assert unit_label({"task_id": "NV-1"}, "vi") == "Nhiệm vụ NV-1"
     assert unit_label({"task_id": "NV-1"}, "en") == "Task NV-1"
+
+
+def test_period_labels():
+    from monitoring.formatting import period_label
+
+    assert period_label("2025-07") == "Tháng 7/2025"
+    assert period_label("2025-10", "en") == "October 2025"
+    assert period_label("2025") == "Năm 2025"
+    assert period_label("2025", "en") == "Year 2025"
