@@ -1,8 +1,9 @@
 """Measure the dashboard's maps against the budgets and against a plain folium baseline.
 
     python bench/run.py --quick --json   # payloads and warm reruns, under a minute
-    python bench/run.py                  # also first page after a restart, headless
-                                         # Chromium and memory; writes bench/RESULTS.md
+    python bench/run.py                  # everything; writes bench/RESULTS.md
+
+A full run also measures the first page after a restart, headless Chromium and memory.
 
 Payload is what the map component sends to the browser for one map: the JSON of its
 arguments (map script, HTML, header and library links), as Streamlit serialises it.

@@ -20,8 +20,12 @@ clicks like any Leaflet layer, so ``st_folium`` reports clicks on them.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
+from dataclasses import dataclass
+from pathlib import Path
 
 import folium
 import geopandas as gpd
@@ -32,13 +36,16 @@ import topojson
 from branca.element import MacroElement
 from jinja2 import Template
 
+TOPOLOGY_VERSION = "1"
+"""Bump when `build_topology` changes, so that topologies cached on disk are rebuilt."""
+
 QUANTIZATION = 10_000
 """Grid steps across a topology's bounding box in each direction: about 165 m for the
 whole country and 20 m for one province, under a pixel at the zoom each is drawn at."""
 
 ISLET_STEPS = 3
-"""Width, in grid steps, below which a part is sent as a small diamond: quantising
-would otherwise collapse it and drop it, and islets far out at sea (Hoàng Sa,
+"""Width, in grid steps, below which a part is sent as a small diamond. Quantising
+would otherwise collapse and drop it, and islets far out at sea (Hoàng Sa,
 Trường Sa, the islands off Cà Mau) must stay on the map."""
 
 STALE_FLAG = 1
@@ -135,8 +142,18 @@ OUTLINE_UNITS = "units"
 """Value of ``outline`` in `encode_units` that outlines the units themselves."""
 
 
+@dataclass(frozen=True)
+class Topology:
+    """The geometry of a compact layer, serialised: ``json`` is the topology, ``outline``
+    names the object drawn as an outline ("outline", `OUTLINE_UNITS` or None)."""
+
+    json: str
+    outline: str | None
+
+
 def encode_units(units: gpd.GeoDataFrame, outline: gpd.GeoDataFrame | str | None = None) -> dict:
-    """Return the JSON-ready payload of a compact layer.
+    """Return the JSON-ready payload of a compact layer: `build_topology` and
+    `encode_styles` in one call.
 
     Parameters
     ----------
@@ -145,21 +162,21 @@ def encode_units(units: gpd.GeoDataFrame, outline: gpd.GeoDataFrame | str | None
         ``tooltip`` (HTML whose values the caller has escaped) and optionally
         ``stale`` and ``no_data``.
     outline
-        Boundaries to draw as a dark outline under the units (their ``geometry``
-        only), so that islets a pixel wide stay visible. Sharing the topology
-        with ``units``, their common borders cost nothing extra. `OUTLINE_UNITS`
-        outlines the units themselves and sends no second object.
+        As for `build_topology`.
     """
-    units = units.to_crs(4326).reset_index(drop=True)
-    fills = list(dict.fromkeys(units["fill"]))
-    lines: dict[str, int] = {}
-    rows = []
-    for unit in units.itertuples(index=False):
-        flags = (STALE_FLAG if getattr(unit, "stale", False) else 0) | (NO_DATA_FLAG if getattr(unit, "no_data", False) else 0)
-        parts = [lines.setdefault(part, len(lines)) for part in tooltip_parts(unit.tooltip or "")]
-        rows.append([unit.code, fills.index(unit.fill), flags, parts])
+    topology = build_topology(units, outline)
+    return {"topology": json.loads(topology.json), **encode_styles(units), "outline": topology.outline}
 
-    layers = [units[["geometry"]]]
+
+def build_topology(units: gpd.GeoDataFrame, outline: gpd.GeoDataFrame | str | None = None) -> Topology:
+    """Build the quantised topology of ``units`` (their ``geometry``, in row order).
+
+    ``outline`` is boundaries to draw as a dark outline under the units (their
+    ``geometry`` only), so that islets a pixel wide stay visible. Sharing the
+    topology with ``units``, their common borders cost nothing extra. `OUTLINE_UNITS`
+    outlines the units themselves and sends no second object.
+    """
+    layers = [units.to_crs(4326)[["geometry"]].reset_index(drop=True)]
     names = ["units"]
     if isinstance(outline, gpd.GeoDataFrame):
         layers.append(outline.to_crs(4326)[["geometry"]].reset_index(drop=True))
@@ -169,14 +186,61 @@ def encode_units(units: gpd.GeoDataFrame, outline: gpd.GeoDataFrame | str | None
     topology = topojson.Topology(layers, object_name=names, prequantize=QUANTIZATION).to_dict()
     _drop_properties(topology)
     topology["arcs"] = [[value for point in arc for value in point] for arc in topology["arcs"]]
+    return Topology(payload_json(topology), names[1] if len(names) > 1 else outline)
 
-    return {
-        "topology": topology,
-        "units": rows,
-        "fills": fills,
-        "lines": list(lines),
-        "outline": names[1] if len(names) > 1 else outline,
-    }
+
+def encode_styles(units: pd.DataFrame) -> dict:
+    """Return per unit, in row order, its code, fill, flags and tooltip lines, with the
+    distinct fills and lines listed once (columns as for `encode_units`)."""
+    fills = list(dict.fromkeys(units["fill"]))
+    lines: dict[str, int] = {}
+    rows = []
+    for unit in units.itertuples(index=False):
+        flags = 0
+        if getattr(unit, "stale", False):
+            flags |= STALE_FLAG
+        if getattr(unit, "no_data", False):
+            flags |= NO_DATA_FLAG
+        parts = [lines.setdefault(part, len(lines)) for part in tooltip_parts(unit.tooltip or "")]
+        rows.append([unit.code, fills.index(unit.fill), flags, parts])
+    return {"units": rows, "fills": fills, "lines": list(lines)}
+
+
+def layer_payload(topology: Topology, styles: dict) -> str:
+    """Join a serialised topology and the styles of `encode_styles` into one payload text,
+    without serialising the topology again."""
+    rest = payload_json({**styles, "outline": topology.outline})
+    return '{"topology":' + topology.json + "," + rest[1:]
+
+
+def topology_digest(units: gpd.GeoDataFrame, outline: gpd.GeoDataFrame | str | None) -> str:
+    """Return a digest of what `build_topology` depends on: the geometries and the settings."""
+    digest = hashlib.sha256(f"{TOPOLOGY_VERSION}/{QUANTIZATION}/{ISLET_STEPS}/{outline if isinstance(outline, str) else ''}".encode())
+    for frame in (units, outline):
+        if isinstance(frame, gpd.GeoDataFrame):
+            for geometry in shapely.to_wkb(frame.to_crs(4326).geometry.values):
+                digest.update(geometry)
+    return digest.hexdigest()[:24]
+
+
+def cached_topology(units: gpd.GeoDataFrame, outline: gpd.GeoDataFrame | str | None, folder: Path) -> Topology:
+    """Return the topology of ``units``, read from ``folder`` when it was built before.
+
+    Building the national commune topology takes about a second, so it is kept on disk
+    beside the display layers and a restarted server reads it back.
+    """
+    path = folder / f"topology-{topology_digest(units, outline)}.json"
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        return Topology(stored["json"], stored["outline"])
+    except (OSError, ValueError, KeyError):
+        pass
+    topology = build_topology(units, outline)
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}.part")
+    partial.write_text(json.dumps({"json": topology.json, "outline": topology.outline}), encoding="utf-8")
+    partial.replace(path)
+    return topology
 
 
 def _grid_step(layers: list[gpd.GeoDataFrame]) -> float:
@@ -207,7 +271,7 @@ def keep_islets(geometries: np.ndarray, step: float) -> np.ndarray:
 
 
 def _cell_means(points: np.ndarray, size: float) -> np.ndarray:
-    """Return one point per grid cell of ``size`` that holds any of ``points``: their mean."""
+    """Return one point per grid cell of ``size`` that contains any of ``points``: their mean."""
     coordinates = shapely.get_coordinates(points)
     _cells, cell_of_point = np.unique(np.floor(coordinates / size), axis=0, return_inverse=True)
     counts = np.bincount(cell_of_point)

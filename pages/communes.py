@@ -109,7 +109,7 @@ def country_page(dataset, as_of: pd.Timestamp, lang: str):
     st.caption(text("Bấm vào một tỉnh để xem các xã, phường của tỉnh.", "Click a province to see its communes."))
 
     st.subheader(text("Tỷ lệ xã Xanh theo tỉnh", "Share of communes green per province"))
-    table = coverage_table(dataset, as_of, lang)
+    table = dataset.memo(("coverage_table", as_of, lang), lambda: coverage_table(dataset, as_of, lang))
     st.dataframe(table, hide_index=True, width="stretch")
     download_table(table, f"ty_le_xa_xanh_{as_of:%Y-%m-%d}", "coverage")
     national = communes_layer(dataset, as_of, None, lang).view

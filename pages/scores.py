@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.compact import OUTLINE_UNITS
 from geo.units import provinces
 from monitoring.formatting import number, period_label, provenance_text
 from monitoring.model import SCORES
-from monitoring.presentation import provinces_with_commune_scores, score_legend, score_rows, score_view
+from monitoring.presentation import (
+    NO_DATA_COLOR,
+    provinces_with_commune_scores,
+    score_legend,
+    score_rows,
+    score_view,
+    status_label,
+)
 from ui.data import current_dataset
-from ui.maps import MapLayer, boundaries_or_stop, build_layer, cached_layer, filled_map, load_communes, load_provinces, show_map
+from ui.maps import PROVINCES, MapLayer, boundary_layer, build_layer, cached_layer, filled_map, show_map
 from ui.language import text
 from ui.page import setup_page
 
@@ -59,11 +65,12 @@ def score_layer(province: str | None) -> MapLayer:
     """Return the scored units of ``province`` (the provinces when None) as a map layer."""
 
     def build() -> MapLayer:
-        shapes = boundaries_or_stop(load_provinces) if province is None else boundaries_or_stop(load_communes, province)
         view = score_view(rows, names, lang)
         legend = [(label, color, number(count, lang)) for label, color, count in score_legend(view, lang)]
-        outline = OUTLINE_UNITS if province is None else None
-        return build_layer(shapes[shapes["code"].isin(view["code"])], view, legend, outline=outline)
+        unscored = len(boundary_layer(province or PROVINCES)) - len(view)
+        if unscored:
+            legend.append((status_label(None, lang), NO_DATA_COLOR, number(unscored, lang)))
+        return build_layer(province or PROVINCES, view, legend)
 
     return cached_layer(dataset, ("scores", period, province, lang), build)
 

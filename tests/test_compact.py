@@ -155,3 +155,38 @@ def test_outline_of_the_units_sends_no_second_object():
 
     assert payload["outline"] == "units"
     assert list(payload["topology"]["objects"]) == ["units"]
+
+
+def test_topology_is_kept_on_disk(tmp_path, monkeypatch):
+    from geo import compact
+
+    frame = units_frame([box(105, 10, 106, 11), box(106, 10, 107, 11)])
+    first = compact.cached_topology(frame, None, tmp_path)
+    (stored,) = tmp_path.glob("topology-*.json")
+
+    def fail(*_args, **_kwargs):
+        raise AssertionError("a stored topology must not be built again")
+
+    monkeypatch.setattr(compact, "build_topology", fail)
+    assert compact.cached_topology(frame, None, tmp_path) == first
+
+    stored.write_text("{not json", encoding="utf-8")
+    monkeypatch.undo()
+    assert compact.cached_topology(frame, None, tmp_path) == first
+
+
+def test_topology_digest_follows_geometry_and_outline():
+    from geo.compact import OUTLINE_UNITS, topology_digest
+
+    frame = units_frame([box(105, 10, 106, 11)])
+    moved = units_frame([box(105, 10, 106, 12)])
+    assert topology_digest(frame, None) != topology_digest(moved, None)
+    assert topology_digest(frame, None) != topology_digest(frame, OUTLINE_UNITS)
+
+
+def test_layer_payload_matches_encode_units():
+    from geo.compact import build_topology, encode_styles, layer_payload
+
+    frame = units_frame([box(105, 10, 106, 11), box(106, 10, 107, 11)], tooltip=["<b>A</b>", "<b>B</b>"])
+    joined = json.loads(layer_payload(build_topology(frame), encode_styles(frame)))
+    assert joined == encode_units(frame)

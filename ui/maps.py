@@ -79,21 +79,51 @@ class MapLayer:
     bounds: tuple[float, float, float, float]
 
 
-def build_layer(
-    units: gpd.GeoDataFrame, view: pd.DataFrame, legend: list, outline: gpd.GeoDataFrame | str | None = None
-) -> MapLayer:
-    """Join ``view`` (columns code, fill, tooltip, and status or stale as
-    `monitoring.presentation` builds them) to ``units`` and encode the result.
+PROVINCES = "provinces"
+"""Key of the province boundaries in `boundary_layer`; a two-digit code is one province's communes."""
 
-    Units missing from ``view`` are drawn as "no data". ``outline`` draws those
-    boundaries under the fills, so that small islands stay visible
-    (`geo.compact.OUTLINE_UNITS` outlines the units themselves).
+COUNTRY_COMMUNES = "communes"
+"""Key of all 3,321 communes in `boundary_layer`."""
+
+
+def boundary_layer(key: str) -> gpd.GeoDataFrame:
+    """Return the boundaries of a layer key: the provinces, all communes, or a province's communes."""
+    if key == PROVINCES:
+        return boundaries_or_stop(load_provinces)
+    return boundaries_or_stop(load_communes, None if key == COUNTRY_COMMUNES else key)
+
+
+@st.cache_resource(show_spinner=False, max_entries=48)
+def layer_topology(key: str) -> compact.Topology:
+    """Return the topology of a boundary layer, built once and kept on disk.
+
+    It depends on the boundaries only, so every date, language and data version
+    reuses it. The provinces outline themselves and all communes are outlined by
+    the provinces, so that islets show; one province's communes are not outlined.
     """
-    shown = units.merge(view, on="code", how="left")
+    units = boundary_layer(key)
+    if key == PROVINCES:
+        outline = compact.OUTLINE_UNITS
+    elif key == COUNTRY_COMMUNES:
+        outline = boundary_layer(PROVINCES)
+    else:
+        outline = None
+    return compact.cached_topology(units, outline, display.display_cache_dir())
+
+
+def build_layer(key: str, view: pd.DataFrame, legend: list) -> MapLayer:
+    """Join ``view`` (columns code, fill, tooltip, and status or stale as
+    `monitoring.presentation` builds them) to the boundaries of ``key`` and encode it.
+
+    Units missing from ``view`` are drawn as "no data".
+    """
+    units = boundary_layer(key)
+    shown = units[["code"]].merge(view, on="code", how="left")
     shown["fill"] = shown["fill"].fillna(NO_DATA_COLOR)
     shown["tooltip"] = shown["tooltip"].fillna("")
-    shown["no_data"] = shown["status"].isna() if "status" in shown.columns else False
-    payload = compact.payload_json(compact.encode_units(shown, outline))
+    missing = ~shown["code"].isin(view["code"])
+    shown["no_data"] = missing | shown["status"].isna() if "status" in shown.columns else missing
+    payload = compact.layer_payload(layer_topology(key), compact.encode_styles(shown))
     return MapLayer(payload, legend, view, tuple(float(value) for value in units.to_crs(4326).total_bounds))
 
 
@@ -106,9 +136,8 @@ def province_status_layer(dataset: Dataset, as_of: pd.Timestamp, lang: str) -> M
     """Return the 34 provinces coloured by status, outlined so that islets show."""
 
     def build() -> MapLayer:
-        provinces = boundaries_or_stop(load_provinces)
         view = province_view(dataset, as_of, lang)
-        return build_layer(provinces, view, legend_rows(legend_entries(view, lang), view, lang), outline=compact.OUTLINE_UNITS)
+        return build_layer(PROVINCES, view, legend_rows(legend_entries(view, lang), view, lang))
 
     return cached_layer(dataset, ("province_status", as_of, lang), build)
 
@@ -117,24 +146,18 @@ def coverage_layer(dataset: Dataset, as_of: pd.Timestamp, lang: str) -> MapLayer
     """Return the 34 provinces coloured by their share of Xanh communes."""
 
     def build() -> MapLayer:
-        provinces = boundaries_or_stop(load_provinces)
         view = coverage_view(dataset, as_of, lang)
-        return build_layer(provinces, view, legend_rows(coverage_legend(view, lang), view, lang), outline=compact.OUTLINE_UNITS)
+        return build_layer(PROVINCES, view, legend_rows(coverage_legend(view, lang), view, lang))
 
     return cached_layer(dataset, ("coverage", as_of, lang), build)
 
 
 def communes_layer(dataset: Dataset, as_of: pd.Timestamp, province: str | None, lang: str) -> MapLayer:
-    """Return the communes of ``province`` (of the country when None) coloured by status.
-
-    The national layer is outlined with the province boundaries, so that islets show.
-    """
+    """Return the communes of ``province`` (of the country when None) coloured by status."""
 
     def build() -> MapLayer:
-        communes = boundaries_or_stop(load_communes, province)
-        outline = boundaries_or_stop(load_provinces) if province is None else None
         view = commune_view(dataset, as_of, province, lang)
-        return build_layer(communes, view, legend_rows(legend_entries(view, lang), view, lang), outline=outline)
+        return build_layer(province or COUNTRY_COMMUNES, view, legend_rows(legend_entries(view, lang), view, lang))
 
     return cached_layer(dataset, ("communes", as_of, province, lang), build)
 
