@@ -23,6 +23,7 @@ from monitoring.model import KIND_LABELS, KINDS
 from monitoring.problems import ValidationReport
 from monitoring.reading import MAX_FILE_BYTES, FileReadError
 from monitoring.templates import template_csv, template_file_name, template_xlsx
+from ui.access import current_access, require_editor
 from ui.data import current_dataset, has_current_data, preview_import, store_or_stop, validate_upload
 from ui.language import text
 from ui.page import setup_page
@@ -88,6 +89,7 @@ def offer_import(report: ValidationReport, file_id: str, lang: str) -> None:
             )
         )
     if button.button(text("Nhập dữ liệu", "Import"), type="primary", key="import"):
+        require_editor(lang)
         version = store.import_tables(report.tables, report.file_name, replace=replace)
         log.info("Imported %s as version %s", report.file_name, version.id)
         st.session_state["import_result"] = {"upload": file_id, "version": version.id}
@@ -100,6 +102,10 @@ def restore_chosen() -> None:
     A button callback runs before the page script, so it may set the list's choice: after
     a restore the list shows the version before the new one, which is the old current one.
     """
+    if not current_access().can_edit:
+        log.warning("User %r without the editor role tried to restore a version", current_access().user)
+        st.session_state["restore_result"] = {"denied": True}
+        return
     chosen = st.session_state["restore_choice"]
     current = store.current_version()
     if has_current_data(store, chosen):
@@ -131,6 +137,9 @@ def offer_restore(found: list, lang: str) -> None:
     # The callback leaves its outcome here, and the message is shown once.
     result = st.session_state.pop("restore_result", None)
     if result is None:
+        return
+    if result.get("denied"):
+        st.error(text("Chỉ người biên tập mới được khôi phục dữ liệu.", "Only editors may restore data."))
         return
     chosen, version = result["chosen"], result["version"]
     if version is not None:
@@ -193,6 +202,47 @@ def show_boundary_source(lang: str) -> None:
         download_table(findings, text("doi_chieu_ranh_gioi", "boundary_reconciliation"), "boundary_findings")
 
 
+def import_section(lang: str) -> None:
+    """Let an editor upload, check and import a file."""
+    st.write(
+        text(
+            "Tải lên tệp CSV hoặc Excel (.xlsx) theo mẫu, hoặc tệp xuất từ Cổng Dịch vụ công (chỉ số 766). "
+            "Tệp được kiểm tra trước; tệp có lỗi không làm thay đổi dữ liệu hiện có.",
+            "Upload a CSV or Excel (.xlsx) file in the template's layout, or the 766 portal export. "
+            "The file is checked first; a file with errors changes nothing.",
+        )
+    )
+    upload = st.file_uploader(text("Chọn tệp", "Choose a file"), type=UPLOAD_TYPES, key="upload")
+    # The drop zone's own text ("Drag and drop a file here", "20MB per file", "Upload") comes
+    # from Streamlit's browser code in English and can't be translated, so this caption gives
+    # the formats and the limit in the chosen language.
+    limit_mb = number(MAX_FILE_BYTES / (1024 * 1024), lang)
+    st.caption(
+        text(
+            f"Nhận tệp CSV, TSV, TXT hoặc Excel (.xlsx, .xlsm), tối đa {limit_mb} MB mỗi tệp. "
+            "Tệp .xls và .ods cần lưu lại thành .xlsx trước.",
+            f"Accepts CSV, TSV, TXT or Excel (.xlsx, .xlsm) files of up to {limit_mb} MB each. "
+            ".xls and .ods files must first be saved as .xlsx.",
+        )
+    )
+
+    if upload is not None:
+        try:
+            with st.spinner(text("Đang kiểm tra tệp…", "Checking the file…")):
+                report = validate_upload(upload.getvalue(), upload.name)
+        except FileReadError as error:
+            st.error(error.message(lang))
+            report = None
+
+        if report is not None:
+            show_report(report, lang)
+            result = st.session_state.get("import_result")
+            if result and result["upload"] == upload.file_id:
+                st.success(text(f"Đã nhập thành phiên bản {result['version']}.", f"Imported as version {result['version']}."))
+            elif report.ok:
+                offer_import(report, upload.file_id, lang)
+
+
 lang = setup_page()
 store = store_or_stop(lang)
 
@@ -207,43 +257,10 @@ st.subheader(text("Ranh giới hành chính", "Boundaries"))
 show_boundary_source(lang)
 
 st.subheader(text("Nhập dữ liệu", "Import data"))
-st.write(
-    text(
-        "Tải lên tệp CSV hoặc Excel (.xlsx) theo mẫu, hoặc tệp xuất từ Cổng Dịch vụ công (chỉ số 766). "
-        "Tệp được kiểm tra trước; tệp có lỗi không làm thay đổi dữ liệu hiện có.",
-        "Upload a CSV or Excel (.xlsx) file in the template's layout, or the 766 portal export. "
-        "The file is checked first; a file with errors changes nothing.",
-    )
-)
-upload = st.file_uploader(text("Chọn tệp", "Choose a file"), type=UPLOAD_TYPES, key="upload")
-# The drop zone's own text ("Drag and drop a file here", "20MB per file", "Upload") comes
-# from Streamlit's browser code in English and can't be translated, so this caption gives
-# the formats and the limit in the chosen language.
-limit_mb = number(MAX_FILE_BYTES / (1024 * 1024), lang)
-st.caption(
-    text(
-        f"Nhận tệp CSV, TSV, TXT hoặc Excel (.xlsx, .xlsm), tối đa {limit_mb} MB mỗi tệp. "
-        "Tệp .xls và .ods cần lưu lại thành .xlsx trước.",
-        f"Accepts CSV, TSV, TXT or Excel (.xlsx, .xlsm) files of up to {limit_mb} MB each. "
-        ".xls and .ods files must first be saved as .xlsx.",
-    )
-)
-
-if upload is not None:
-    try:
-        with st.spinner(text("Đang kiểm tra tệp…", "Checking the file…")):
-            report = validate_upload(upload.getvalue(), upload.name)
-    except FileReadError as error:
-        st.error(error.message(lang))
-        report = None
-
-    if report is not None:
-        show_report(report, lang)
-        result = st.session_state.get("import_result")
-        if result and result["upload"] == upload.file_id:
-            st.success(text(f"Đã nhập thành phiên bản {result['version']}.", f"Imported as version {result['version']}."))
-        elif report.ok:
-            offer_import(report, upload.file_id, lang)
+if current_access().can_edit:
+    import_section(lang)
+else:
+    st.info(text("Chỉ người biên tập mới nhập và khôi phục dữ liệu.", "Only editors import and restore data."))
 
 st.subheader(text("Tệp mẫu", "Templates"))
 for kind in KINDS:
@@ -279,4 +296,5 @@ else:
         width="stretch",
         column_config={rows_column: st.column_config.TextColumn(alignment="right")},
     )
-    offer_restore(found, lang)
+    if current_access().can_edit:
+        offer_restore(found, lang)

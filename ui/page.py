@@ -16,6 +16,7 @@ from pathlib import Path
 import streamlit as st
 
 from geo import webmap
+from ui.access import require_access, sign_out_button
 from ui.language import current_lang, language_switch, text
 
 log = logging.getLogger(__name__)
@@ -85,12 +86,16 @@ def page_links() -> None:
 
 
 def setup_page() -> str:
-    """Configure the page, draw the title, links and language switch; return the language."""
+    """Configure the page, draw the title and language switch, settle who the user is
+    (`ui.access`: a sign-in ends the run until it succeeds), draw the links; return the language."""
     lang = language_switch()
     # Streamlit 1.67 accepts set_page_config after other elements, so the browser tab
     # title can follow the switch drawn above.
     st.set_page_config(page_title=TITLE[lang], layout="wide")
-    page_links()
     st.title(TITLE[lang])
+    access = require_access(lang)
+    st.session_state["access_this_run"] = access
+    page_links()
+    sign_out_button(access)
     check_map_libraries()
     return lang
