@@ -12,11 +12,11 @@ import pandas as pd
 import streamlit as st
 
 from geo.units import communes
-from monitoring.formatting import number, percent, provenance_text
+from monitoring.formatting import number, percent
 from monitoring.model import PROVINCE_STATUS
 from monitoring.presentation import commune_table, stale_units
 from monitoring.summary import headline, national_online_rate, previous_report_date, province_status
-from ui.data import current_dataset
+from ui.data import current_dataset, show_provenance
 from ui.downloads import download_table
 from ui.filters import province_from_url, report_date_or_stop
 from ui.language import text
@@ -180,7 +180,7 @@ def province_page(dataset, as_of: pd.Timestamp, province: str, name: str, lang: 
 
 lang = setup_page()
 dataset = current_dataset()
-st.caption(provenance_text(dataset.provenance.get(PROVINCE_STATUS), lang))
+show_provenance(dataset, PROVINCE_STATUS, lang)
 
 as_of = report_date_or_stop(dataset, lang)
 show_headline(dataset, as_of, lang)

@@ -188,15 +188,20 @@ def format_versions(found: list, lang: str = "vi") -> str:
     return "\n".join(lines)
 
 
-def provenance_text(provenance, lang: str = "vi") -> str:
-    """Say where a table's rows come from: the illustrative sample or an import."""
+def provenance_text(provenance, lang: str = "vi", quote=str) -> str:
+    """Say where a table's rows come from: the illustrative sample or an import.
+
+    ``quote`` is applied to the file name, which the uploader chose: a page that shows
+    the text as Markdown passes an escaping function.
+    """
     if provenance is None or provenance.is_sample:
         return "Sample data, illustrative only" if lang == "en" else "Dữ liệu mẫu, chỉ để minh họa"
     when = provenance.imported_at.tz_convert(VIETNAM_TIME) if provenance.imported_at.tzinfo else provenance.imported_at
     stamp = f"{day(when.date(), lang)} {when.strftime('%H:%M')}"
+    file_name = quote(provenance.file_name)
     if lang == "en":
-        return f"Imported on {stamp} from {provenance.file_name} (version {provenance.version})"
-    return f"Nhập ngày {stamp} từ tệp {provenance.file_name} (phiên bản {provenance.version})"
+        return f"Imported on {stamp} from {file_name} (version {provenance.version})"
+    return f"Nhập ngày {stamp} từ tệp {file_name} (phiên bản {provenance.version})"
 
 
 def severity_label(severity: str, lang: str = "vi") -> str:

@@ -7,11 +7,11 @@ import pandas as pd
 import streamlit as st
 
 from geo.units import communes, provinces
-from monitoring.formatting import number, percent, provenance_text
+from monitoring.formatting import number, percent
 from monitoring.model import COMMUNE_STATUS, DO, VANG, XANH
 from monitoring.presentation import commune_table, coverage_table, stale_units
 from monitoring.summary import coverage
-from ui.data import current_dataset
+from ui.data import current_dataset, show_provenance
 from ui.downloads import download_table
 from ui.filters import province_from_url, report_date_or_stop
 from ui.language import text
@@ -149,7 +149,7 @@ def province_page(dataset, as_of: pd.Timestamp, province: str, lang: str):
 lang = setup_page()
 dataset = current_dataset()
 st.header(text("Xã, phường", "Communes"))
-st.caption(provenance_text(dataset.provenance.get(COMMUNE_STATUS), lang))
+show_provenance(dataset, COMMUNE_STATUS, lang)
 
 as_of = report_date_or_stop(dataset, lang)
 province = province_selector()

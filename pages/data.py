@@ -251,7 +251,7 @@ st.header(text("Dữ liệu", "Data"))
 st.subheader(text("Nguồn dữ liệu đang hiển thị", "Source of the data shown"))
 provenance = current_dataset().provenance
 for kind in KINDS:
-    st.markdown(f"- **{KIND_LABELS[kind].text(lang)}**: {provenance_text(provenance.get(kind), lang)}")
+    st.markdown(f"- **{KIND_LABELS[kind].text(lang)}**: {provenance_text(provenance.get(kind), lang, quote=escape_markdown)}")
 
 st.subheader(text("Ranh giới hành chính", "Boundaries"))
 show_boundary_source(lang)

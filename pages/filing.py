@@ -32,10 +32,10 @@ from monitoring.charts import (
     readiness_table,
     screen_view,
 )
-from monitoring.formatting import day, number, percent, provenance_text, threshold_percent
+from monitoring.formatting import day, number, percent, threshold_percent
 from monitoring.summary import national_online_rate
 from monitoring.model import FILING
-from ui.data import current_dataset
+from ui.data import current_dataset, show_provenance
 from ui.downloads import download_table
 from ui.filters import province_from_url, report_date_or_stop
 from ui.language import text
@@ -191,7 +191,7 @@ def show_drill_down(dataset, as_of: pd.Timestamp, province: str, name: str, lang
 lang = setup_page()
 dataset = current_dataset()
 st.header(text("Hồ sơ trực tuyến", "Online filing"))
-st.caption(provenance_text(dataset.provenance.get(FILING), lang))
+show_provenance(dataset, FILING, lang)
 
 as_of = report_date_or_stop(dataset, lang)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.units import provinces
-from monitoring.formatting import number, period_label, provenance_text
+from monitoring.formatting import number, period_label
 from monitoring.model import SCORES
 from monitoring.presentation import (
     NO_DATA_COLOR,
@@ -16,7 +16,7 @@ from monitoring.presentation import (
     score_view,
     status_label,
 )
-from ui.data import current_dataset
+from ui.data import current_dataset, show_provenance
 from ui.maps import PROVINCES, MapLayer, boundary_layer, build_layer, cached_layer, filled_map, show_map
 from ui.language import text
 from ui.page import setup_page
@@ -24,7 +24,7 @@ from ui.page import setup_page
 lang = setup_page()
 dataset = current_dataset()
 st.header(text("Chỉ số 766", "766 index"))
-st.caption(provenance_text(dataset.provenance.get(SCORES), lang))
+show_provenance(dataset, SCORES, lang)
 
 scores = dataset[SCORES]
 if scores.empty:

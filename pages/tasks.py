@@ -19,9 +19,9 @@ from monitoring.charts import (
     task_view_counts,
     tasks_by_body,
 )
-from monitoring.formatting import number, provenance_text
+from monitoring.formatting import number
 from monitoring.model import TASK_GROUPS, TASKS
-from ui.data import current_dataset
+from ui.data import current_dataset, show_provenance
 from ui.downloads import download_table
 from ui.filters import report_date_or_stop
 from ui.language import text
@@ -58,7 +58,7 @@ def view_selector() -> str:
 lang = setup_page()
 dataset = current_dataset()
 st.header(text("Nhiệm vụ", "Tasks"))
-st.caption(provenance_text(dataset.provenance.get(TASKS), lang))
+show_provenance(dataset, TASKS, lang)
 
 as_of = report_date_or_stop(dataset, lang)
 view = view_selector()

@@ -172,7 +172,7 @@ def test_data_page_restores_version(scratch_database):
     app = AppTest.from_file(str(APP), default_timeout=120).run()
     app.switch_page("pages/data.py").run()
     markdown = " ".join(block.value for block in app.markdown)
-    assert "từ tệp tinh.csv (phiên bản 1)" in markdown
+    assert "từ tệp tinh\\.csv (phiên bản 1)" in markdown
 
     app.selectbox(key="restore_choice").select(0).run()
     app.button(key="restore").click().run()

@@ -7,12 +7,14 @@ import logging
 import streamlit as st
 
 from monitoring.dataset import Dataset
+from monitoring.formatting import provenance_text
 from monitoring.model import KINDS
 from monitoring.problems import ValidationReport
 from geo.settings import get_secrets_section, get_setting
 from monitoring.store import DATABASE_URL, Change, DatabaseOpenError, Store, database_url
 from monitoring.validate import validate_file
 from ui.language import current_lang
+from ui.tables import escape_markdown
 
 log = logging.getLogger(__name__)
 
@@ -79,3 +81,8 @@ def store_or_stop(lang: str) -> Store:
         log.error("Failed to open the status database: %s", error.message("en"))
         st.error(error.message(lang))
         st.stop()
+
+
+def show_provenance(dataset: Dataset, kind: str, lang: str) -> None:
+    """Say under the title where the shown table comes from; the file name is shown as written."""
+    st.caption(provenance_text(dataset.provenance.get(kind), lang, quote=escape_markdown))
