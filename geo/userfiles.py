@@ -8,10 +8,12 @@ from their values unless the caller names them.
 from __future__ import annotations
 
 import logging
+import tempfile
 import warnings
+import xml.parsers.expat
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import geopandas as gpd
 import pandas as pd
@@ -105,20 +107,20 @@ def _read_any(path: Path, layer: str | None) -> gpd.GeoDataFrame:
     if not path.is_file():
         raise BoundaryError(f"Không tìm thấy tệp {path}.", f"File not found: {path}.")
 
-    try:
-        if suffix == ".zip":
-            dataset, has_codepage = _zip_member(path)
-        else:
-            dataset, has_codepage = str(path), path.with_suffix(".cpg").is_file()
-        layers = [layer] if layer else _polygon_layers(dataset, suffix)
-        frames = [_read_layer(dataset, name, has_codepage) for name in layers]
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as error:
-        raise BoundaryError(
-            f"Không đọc được tệp ranh giới {path}: {error}. Hãy kiểm tra tệp có đúng định dạng "
-            f"{SUPPORTED_SUFFIXES[suffix]} và không bị hỏng.",
-            f"Could not read boundary file {path}: {error}. Check that it is a valid "
-            f"{SUPPORTED_SUFFIXES[suffix]} file.",
-        ) from error
+    # Members of a zip or KMZ are extracted here, and GDAL reads the extracted copy.
+    with tempfile.TemporaryDirectory(prefix="dxmap-boundary-") as scratch:
+        try:
+            dataset, has_codepage = _dataset_to_read(path, suffix, Path(scratch))
+            kind = ".kml" if dataset.lower().endswith(".kml") else suffix
+            layers = [layer] if layer else _polygon_layers(dataset, kind)
+            frames = [_read_layer(dataset, name, has_codepage) for name in layers]
+        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as error:
+            raise BoundaryError(
+                f"Không đọc được tệp ranh giới {path}: {error}. Hãy kiểm tra tệp có đúng định dạng "
+                f"{SUPPORTED_SUFFIXES[suffix]} và không bị hỏng.",
+                f"Could not read boundary file {path}: {error}. Check that it is a valid "
+                f"{SUPPORTED_SUFFIXES[suffix]} file.",
+            ) from error
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     if frame.empty:
         raise BoundaryError(
@@ -128,26 +130,256 @@ def _read_any(path: Path, layer: str | None) -> gpd.GeoDataFrame:
     return frame
 
 
-def _zip_member(path: Path) -> tuple[str, bool]:
-    """Return the GDAL path of the boundary file inside a zip, at any folder depth.
+def _dataset_to_read(path: Path, suffix: str, scratch: Path) -> tuple[str, bool]:
+    """Return the path GDAL should open, and whether a Shapefile there has a .cpg file.
 
-    Also return whether a Shapefile there has a .cpg file naming its encoding.
+    A zip or KMZ is checked and the members needed are extracted into ``scratch``.
+    A KML, given directly or extracted, is checked for a DTD first.
     """
+    if suffix == ".zip":
+        dataset = _extract_boundary_member(path, scratch)
+        if dataset.suffix.lower() == ".kml":
+            _check_kml_has_no_dtd(dataset, path)
+        return str(dataset), dataset.with_suffix(".cpg").is_file()
+
+    if suffix == ".kmz":
+        dataset = _extract_kmz_document(path, scratch)
+        _check_kml_has_no_dtd(dataset, path)
+        return str(dataset), False
+
+    if suffix == ".kml":
+        _check_kml_has_no_dtd(path, path)
+    return str(path), path.with_suffix(".cpg").is_file()
+
+
+# --- Zip and KMZ archives ------------------------------------------------------------
+# Archives come from users and are unpacked on the server, so each is checked before
+# anything is extracted: member count, total unpacked size and member paths.
+
+# A Shapefile is 3 to 8 files, and a GIS export with one Shapefile per province has a
+# few hundred. Beyond this limit, members only make listing the archive slow.
+MAX_ARCHIVE_MEMBERS = 1000
+
+# Bounds the temporary disk (and, once read, the memory) that one archive can take.
+# NOTE: sized from an estimate: a national commune Shapefile at full detail is tens
+# of MB unpacked, so 512 MiB leaves a wide margin, but no such file was measured.
+MAX_UNPACKED_BYTES = 512 * 1024 * 1024
+
+# Extraction copies members in chunks of this many bytes, counting as it goes.
+EXTRACT_CHUNK_BYTES = 1024 * 1024
+
+BOUNDARY_MEMBER_SUFFIXES = (".shp", ".geojson", ".json", ".gpkg", ".kml")
+
+# The file-type bits of a member's Unix mode (the high 16 bits of external_attr).
+_UNIX_FILE_TYPE_MASK = 0o170000
+_UNIX_SYMLINK = 0o120000
+
+
+def _extract_boundary_member(path: Path, scratch: Path) -> Path:
+    """Extract the first boundary file of a zip, at any folder depth, into ``scratch``.
+
+    A Shapefile is extracted with the files beside it that share its name (.dbf,
+    .shx, .prj, .cpg), renamed to the .shp file's name with lower-case suffixes so
+    GDAL finds them whatever case the archive used.
+    """
+    with _open_archive(path) as archive:
+        members = _checked_members(archive, path)
+        names = [info.filename for info in members]
+        readable = [info for info in members if Path(info.filename).suffix.lower() in BOUNDARY_MEMBER_SUFFIXES]
+        if not readable:
+            raise ValueError(f"the archive contains no .shp, .geojson, .gpkg or .kml file (members: {names[:10]})")
+
+        member = readable[0]
+        if not member.filename.lower().endswith(".shp"):
+            target = scratch / PurePosixPath(member.filename).name
+            _extract_counted(archive, member, target, path, MAX_UNPACKED_BYTES)
+            return target
+
+        target = scratch / f"{PurePosixPath(member.filename).stem}.shp"
+        stem = member.filename[:-4].lower()
+        siblings = [info for info in members if info.filename.lower().rsplit(".", 1)[0] == stem]
+        if not any(info.filename.lower() == f"{stem}.dbf" for info in siblings):
+            raise ValueError(f"{member.filename} has no .dbf file beside it, so its attributes (names, codes) are missing")
+        budget = MAX_UNPACKED_BYTES
+        for info in siblings:
+            sibling_suffix = PurePosixPath(info.filename).suffix.lower()
+            budget -= _extract_counted(archive, info, target.with_suffix(sibling_suffix), path, budget)
+        return target
+
+
+def _extract_kmz_document(path: Path, scratch: Path) -> Path:
+    """Extract the main KML of a KMZ into ``scratch``: ``doc.kml`` at the top, else the first .kml.
+
+    Images and other resources of the KMZ are not extracted, since only the
+    boundaries are read.
+    """
+    with _open_archive(path) as archive:
+        members = _checked_members(archive, path)
+        documents = [info for info in members if info.filename.lower().endswith(".kml")]
+        if not documents:
+            raise ValueError(f"the KMZ contains no .kml file (members: {[info.filename for info in members[:10]]})")
+        main = next((info for info in documents if info.filename.lower() == "doc.kml"), documents[0])
+        target = scratch / "doc.kml"
+        _extract_counted(archive, main, target, path, MAX_UNPACKED_BYTES)
+        return target
+
+
+def _open_archive(path: Path) -> zipfile.ZipFile:
     try:
-        with zipfile.ZipFile(path) as archive:
-            members = archive.namelist()
+        return zipfile.ZipFile(path)
     except zipfile.BadZipFile as error:
         raise ValueError(f"not a valid zip archive ({error})") from error
 
-    readable = [m for m in members if Path(m).suffix.lower() in (".shp", ".geojson", ".json", ".gpkg", ".kml")]
-    if not readable:
-        raise ValueError(f"the archive contains no .shp, .geojson, .gpkg or .kml file (members: {members[:10]})")
-    member = readable[0]
-    lowered = {m.lower() for m in members}
-    stem = member[:-4].lower()
-    if member.lower().endswith(".shp") and f"{stem}.dbf" not in lowered:
-        raise ValueError(f"{member} has no .dbf file beside it, so its attributes (names, codes) are missing")
-    return f"/vsizip/{path}/{member}", f"{stem}.cpg" in lowered
+
+def _checked_members(archive: zipfile.ZipFile, path: Path) -> list[zipfile.ZipInfo]:
+    """Return the archive's file members after checking their count, sizes and paths.
+
+    Raises
+    ------
+    BoundaryError
+        If the archive has too many members, declares more than MAX_UNPACKED_BYTES
+        in total, or has a member whose path would land outside the extraction folder.
+    """
+    members = archive.infolist()
+    if len(members) > MAX_ARCHIVE_MEMBERS:
+        raise BoundaryError(
+            f"Tệp nén {path.name} có {len(members)} thành phần, vượt giới hạn {MAX_ARCHIVE_MEMBERS}. "
+            "Hãy chỉ nén các tệp của lớp ranh giới cần đọc (.shp, .shx, .dbf, .prj, .cpg).",
+            f"Archive {path.name} has {len(members)} members, more than the limit of {MAX_ARCHIVE_MEMBERS}. "
+            "Zip only the files of the boundary layer to read (.shp, .shx, .dbf, .prj, .cpg).",
+        )
+
+    for info in members:
+        problem = _unsafe_member_problem(info)
+        if problem:
+            vi_problem, en_problem = problem
+            raise BoundaryError(
+                f"Tệp nén {path.name} không được đọc: thành phần {_quoted(info.filename)} {vi_problem}, "
+                "có thể ghi ra ngoài thư mục giải nén. Hãy nén lại các tệp với đường dẫn tương đối, "
+                "không có \"..\" và không có liên kết tượng trưng.",
+                f"Archive {path.name} was rejected: its member {_quoted(info.filename)} {en_problem}, "
+                "which could write outside the extraction folder. Zip the files again with relative paths, "
+                "no \"..\" and no symbolic links.",
+            )
+
+    declared = sum(info.file_size for info in members)
+    if declared > MAX_UNPACKED_BYTES:
+        _raise_too_large(path, f"{declared / 2**20:,.0f} MB")
+    return [info for info in members if not info.is_dir()]
+
+
+def _unsafe_member_problem(info: zipfile.ZipInfo) -> tuple[str, str] | None:
+    """Return why a member's path is unsafe to extract, in Vietnamese and English, else None."""
+    # Zip tools on Windows sometimes write backslashes, which Windows treats as separators.
+    name = info.filename.replace("\\", "/")
+    if name.startswith("/"):
+        return "là đường dẫn tuyệt đối", "is an absolute path"
+    if len(name) >= 2 and name[1] == ":" and name[0].isascii() and name[0].isalpha():
+        return "bắt đầu bằng ký tự ổ đĩa", "starts with a drive letter"
+    if ".." in name.split("/"):
+        return "chứa thư mục cha \"..\"", "contains the parent folder \"..\""
+    if info.create_system == 3 and (info.external_attr >> 16) & _UNIX_FILE_TYPE_MASK == _UNIX_SYMLINK:
+        return "là liên kết tượng trưng", "is a symbolic link"
+    return None
+
+
+def _extract_counted(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, path: Path,
+                     budget: int) -> int:
+    """Copy one member to ``target``, stopping once it passes ``budget`` bytes; return the bytes written.
+
+    The declared sizes were checked already, but a crafted header can declare
+    less than the member unpacks to. CPython's zipfile (3.11) also stops at the
+    declared size and then fails the CRC check; this count keeps the limit
+    independent of that.
+    """
+    if not target.resolve().is_relative_to(target.parent.resolve()):
+        raise ValueError(f"member {info.filename} would be extracted outside the temporary folder")
+
+    written = 0
+    try:
+        with archive.open(info) as source, target.open("wb") as output:
+            while chunk := source.read(EXTRACT_CHUNK_BYTES):
+                written += len(chunk)
+                if written > budget:
+                    _raise_too_large(path, f"{_quoted(info.filename)}: > {budget / 2**20:,.0f} MB")
+                output.write(chunk)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError) as error:
+        # RuntimeError: an encrypted member; NotImplementedError: an unsupported compression method.
+        raise ValueError(f"could not extract {info.filename} ({error})") from error
+    return written
+
+
+def _raise_too_large(path: Path, found: str) -> None:
+    limit = f"{MAX_UNPACKED_BYTES / 2**20:,.0f} MB"
+    raise BoundaryError(
+        f"Tệp nén {path.name} khi giải nén vượt giới hạn {limit} ({found}). Hãy chỉ nén các tệp của "
+        "lớp ranh giới cần đọc, hoặc đơn giản hóa hình học trước khi xuất.",
+        f"Archive {path.name} unpacks to more than the limit of {limit} ({found}). Zip only the files "
+        "of the boundary layer to read, or simplify its geometry before exporting.",
+    )
+
+
+def _quoted(text: str, limit: int = 120) -> str:
+    """Quote a name from an untrusted file for a message: control characters escaped, length capped."""
+    return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
+# --- KML -----------------------------------------------------------------------------
+
+
+def _check_kml_has_no_dtd(kml: Path, path: Path) -> None:
+    """Reject a KML whose DOCTYPE has an internal subset or names an external DTD.
+
+    That is where entities are declared, including external ones such as
+    ``<!ENTITY x SYSTEM "file:///etc/passwd">``. KML is defined by an XML schema
+    and never needs a DTD. Only the prolog is parsed, with Python's expat and no
+    external entity or DTD loading, up to the root element.
+    GDAL 3.12.4 (in the pyogrio 0.13 wheel) already aborts on entity declarations,
+    but its message is only "parsing aborted". This check names the reason, and
+    keeps the protection when another GDAL build behaves differently.
+    """
+    parser = xml.parsers.expat.ParserCreate()
+    parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.StartDoctypeDeclHandler = _reject_dtd
+    parser.StartElementHandler = _stop_at_root
+    display_name = path.name if kml == path else f"{path.name} ({kml.name})"
+    try:
+        with kml.open("rb") as handle:
+            while chunk := handle.read(64 * 1024):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except _RootElementReached:
+        return
+    except _DtdFound as found:
+        raise BoundaryError(
+            f"Tệp {display_name} có khai báo DTD ({found}). DTD có thể khai báo thực thể đọc nội dung tệp khác, "
+            "nên tệp không được đọc. KML không cần DTD: hãy xuất lại tệp từ phần mềm GIS "
+            "hoặc xóa phần <!DOCTYPE …> ở đầu tệp.",
+            f"{display_name} contains a DTD ({found}). A DTD can declare entities that read other files, "
+            "so the file was rejected. KML needs no DTD: export the file again from the GIS software "
+            "or delete the <!DOCTYPE …> part at the top of the file.",
+        ) from None
+    except xml.parsers.expat.ExpatError as error:
+        raise ValueError(f"not valid XML ({error})") from error
+
+
+class _DtdFound(Exception):
+    pass
+
+
+class _RootElementReached(Exception):
+    pass
+
+
+def _reject_dtd(name: str, system_id: str | None, public_id: str | None, has_internal_subset: bool) -> None:
+    if has_internal_subset:
+        raise _DtdFound(f"<!DOCTYPE {_quoted(name, 40)} [ … ]>")
+    if system_id or public_id:
+        raise _DtdFound(f"<!DOCTYPE {_quoted(name, 40)} SYSTEM {_quoted(system_id or public_id)}>")
+
+
+def _stop_at_root(name: str, attributes: dict) -> None:
+    raise _RootElementReached
 
 
 def _read_layer(dataset: str, layer: str, has_codepage: bool) -> gpd.GeoDataFrame:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import stat
+import struct
 import zipfile
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -14,6 +17,7 @@ from geo.errors import BoundaryError
 from geo.layout import read_provinces
 from geo.reconcile import reconcile
 from geo.sources import open_source
+from geo import userfiles
 from geo.userfiles import read_user_file
 
 # Names as people write them, with codes that are the file's own, not GSO codes.
@@ -321,3 +325,202 @@ def test_empty_feature_collection_rejected(tmp_path):
         read_user_file(path)
 
     assert "contains no features" in raised.value.message("en")
+
+
+# --- Untrusted archives and KML ------------------------------------------------------
+
+POLYGON_KML = (
+    '<kml xmlns="http://www.opengis.net/kml/2.2"><Document><Placemark><name>{name}</name>'
+    "<Polygon><outerBoundaryIs><LinearRing><coordinates>105,21 106,21 106,22 105,21</coordinates>"
+    "</LinearRing></outerBoundaryIs></Polygon></Placemark></Document></kml>"
+)
+
+
+def shapefile_zip(tmp_path, name: str = "tinh.zip") -> tuple[Path, list[Path]]:
+    """Write a one-province Shapefile and a zip of it; return the zip and the Shapefile's files."""
+    folder = tmp_path / "shp"
+    folder.mkdir(exist_ok=True)
+    frame = gpd.GeoDataFrame({"ten": ["Hà Nội"], "geometry": [shapely.box(105.5, 20.8, 106, 21.2)]}, crs="EPSG:4326")
+    frame.to_file(folder / "tinh.shp", encoding="utf-8")
+    files = sorted(folder.iterdir())
+    archive = tmp_path / name
+    with zipfile.ZipFile(archive, "w") as bundle:
+        for member in files:
+            bundle.write(member, f"ranh_gioi/{member.name}")
+    return archive, files
+
+
+def test_small_shapefile_zip_reads(tmp_path):
+    archive, _ = shapefile_zip(tmp_path)
+
+    features, detected = read_user_file(archive, level="province")
+
+    assert list(features["source_name"]) == ["Hà Nội"]
+    assert detected.name_field == "ten"
+
+
+@pytest.mark.parametrize(
+    ("member", "reason"),
+    [
+        ("../evil.shp", "parent folder"),
+        ("ranh_gioi/../../evil.shp", "parent folder"),
+        ("ranh_gioi\\..\\..\\evil.shp", "parent folder"),
+        ("/tmp/evil.shp", "absolute path"),
+        ("C:/Windows/evil.shp", "drive letter"),
+    ],
+)
+def test_zip_member_outside_folder_rejected(tmp_path, member, reason):
+    archive, _ = shapefile_zip(tmp_path)
+    with zipfile.ZipFile(archive, "a") as bundle:
+        bundle.writestr(zipfile.ZipInfo(member), b"not a shapefile")
+
+    with pytest.raises(BoundaryError) as raised:
+        read_user_file(archive, level="province")
+
+    message = raised.value.message("en")
+    assert "outside the extraction folder" in message
+    assert reason in message
+    assert repr(member) in message
+    assert "tinh.zip" in message
+    assert "ngoài thư mục giải nén" in raised.value.message("vi")
+
+
+def test_zip_symlink_member_rejected(tmp_path):
+    archive, _ = shapefile_zip(tmp_path)
+    link = zipfile.ZipInfo("ranh_gioi/lien_ket.shp")
+    link.create_system = 3  # Unix, so the high bits of external_attr are a file mode
+    link.external_attr = (stat.S_IFLNK | 0o777) << 16
+    with zipfile.ZipFile(archive, "a") as bundle:
+        bundle.writestr(link, "/etc/passwd")
+
+    with pytest.raises(BoundaryError) as raised:
+        read_user_file(archive, level="province")
+
+    assert "symbolic link" in raised.value.message("en")
+    assert "'ranh_gioi/lien_ket.shp'" in raised.value.message("en")
+
+
+def test_zip_too_many_members_rejected(tmp_path):
+    archive, _ = shapefile_zip(tmp_path)
+    with zipfile.ZipFile(archive, "a") as bundle:
+        for index in range(userfiles.MAX_ARCHIVE_MEMBERS):
+            bundle.writestr(f"ghi_chu/{index}.txt", b"")
+
+    with pytest.raises(BoundaryError) as raised:
+        read_user_file(archive, level="province")
+
+    message = raised.value.message("en")
+    assert f"more than the limit of {userfiles.MAX_ARCHIVE_MEMBERS}" in message
+    assert "tinh.zip" in message
+
+
+def test_zip_bomb_rejected(tmp_path, monkeypatch):
+    monkeypatch.setattr(userfiles, "MAX_UNPACKED_BYTES", 4 * 2**20)
+    archive = tmp_path / "bom.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
+        with bundle.open("ranh_gioi.geojson", "w") as member:
+            for _ in range(256):
+                member.write(bytes(2**20))
+
+    with pytest.raises(BoundaryError) as raised:
+        read_user_file(archive)
+
+    assert archive.stat().st_size < 2**20
+    # Rejected from the declared size in the headers, before extracting anything.
+    assert "unpacks to more than the limit of 4 MB (256 MB)" in raised.value.message("en")
+    assert "bom.zip" in raised.value.message("en")
+
+
+def test_zip_lying_sizes_rejected(tmp_path, monkeypatch):
+    """A member whose headers declare 1,000 bytes but that unpacks to 8 MiB is not read.
+
+    CPython's zipfile stops at the declared size and fails the CRC check. The byte
+    count in the extraction is a second stop. Either must end in a BoundaryError.
+    """
+    monkeypatch.setattr(userfiles, "MAX_UNPACKED_BYTES", 2**20)
+    archive = tmp_path / "khai_sai.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
+        bundle.writestr("ranh_gioi.geojson", bytes(8 * 2**20))
+    with zipfile.ZipFile(archive) as bundle:
+        local_header = bundle.infolist()[0].header_offset
+        central_directory = bundle.start_dir
+    data = bytearray(archive.read_bytes())
+    # Uncompressed size: byte 22 of the local file header, byte 24 of the central directory entry.
+    data[local_header + 22:local_header + 26] = struct.pack("<I", 1000)
+    data[central_directory + 24:central_directory + 28] = struct.pack("<I", 1000)
+    archive.write_bytes(bytes(data))
+
+    with pytest.raises(BoundaryError) as raised:
+        read_user_file(archive)
+
+    assert "khai_sai.zip" in raised.value.message("en")
+
+
+def external_entity_kml(tmp_path) -> tuple[str, str]:
+    """Return a KML whose name is an external entity reading a local file, and that file's content."""
+    secret = tmp_path / "bi_mat.txt"
+    content = "NOI-DUNG-BI-MAT-7f3a"
+    secret.write_text(content, encoding="utf-8")
+    document = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<!DOCTYPE kml [ <!ENTITY xxe SYSTEM "{secret.as_uri()}"> ]>\n'
+        + POLYGON_KML.format(name="Hà Nội &xxe;")
+    )
+    return document, content
+
+
+@pytest.mark.parametrize("suffix", [".kml", ".kmz", ".zip"])
+def test_kml_external_entity_rejected(tmp_path, suffix):
+    document, secret = external_entity_kml(tmp_path)
+    path = tmp_path / f"tinh{suffix}"
+    if suffix == ".kml":
+        path.write_text(document, encoding="utf-8")
+    else:
+        with zipfile.ZipFile(path, "w") as bundle:
+            bundle.writestr("doc.kml", document)
+
+    with pytest.raises(BoundaryError) as raised:
+        read_user_file(path, level="province")
+
+    error = raised.value
+    assert "contains a DTD" in error.message("en")
+    assert path.name in error.message("en")
+    for text in (error.message("en"), error.message("vi"), str(error), repr(error.__cause__)):
+        assert secret not in text
+
+
+def test_kml_external_dtd_rejected(tmp_path):
+    path = tmp_path / "tinh.kml"
+    path.write_text('<?xml version="1.0"?>\n<!DOCTYPE kml SYSTEM "http://127.0.0.1:9/kml.dtd">\n'
+                    + POLYGON_KML.format(name="Hà Nội"), encoding="utf-8")
+
+    with pytest.raises(BoundaryError) as raised:
+        read_user_file(path, level="province")
+
+    assert "'http://127.0.0.1:9/kml.dtd'" in raised.value.message("en")
+
+
+def test_kmz_provinces_read(provinces, tmp_path):
+    kml = tmp_path / "tinh.kml"
+    everyday_frame(provinces).rename(columns={"ten": "Name"})[["Name", "geometry"]].to_file(kml, driver="KML")
+    kmz = tmp_path / "tinh.kmz"
+    with zipfile.ZipFile(kmz, "w", zipfile.ZIP_DEFLATED) as bundle:
+        bundle.write(kml, "doc.kml")
+        bundle.writestr("files/logo.png", b"\x89PNG\r\n")
+
+    features, detected = read_user_file(kmz)
+    _, report = reconcile(features, detected.level)
+
+    assert detected.level == "province"
+    assert report.matched == 34
+
+
+def test_kml_in_zip_and_plain_doctype_read(tmp_path):
+    document = '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE kml>\n' + POLYGON_KML.format(name="Hà Nội")
+    archive = tmp_path / "tinh.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("xuat/tinh.kml", document)
+
+    features, _ = read_user_file(archive, level="province")
+
+    assert list(features["source_name"]) == ["Hà Nội"]
