@@ -185,7 +185,11 @@ def _extract_boundary_member(path: Path, scratch: Path) -> Path:
     with _open_archive(path) as archive:
         members = _checked_members(archive, path)
         names = [info.filename for info in members]
-        readable = [info for info in members if Path(info.filename).suffix.lower() in BOUNDARY_MEMBER_SUFFIXES]
+        readable = [
+            info
+            for info in members
+            if Path(info.filename).suffix.lower() in BOUNDARY_MEMBER_SUFFIXES and not _is_mac_resource(info.filename)
+        ]
         if not readable:
             raise ValueError(f"the archive contains no .shp, .geojson, .gpkg or .kml file (members: {names[:10]})")
 
@@ -205,6 +209,12 @@ def _extract_boundary_member(path: Path, scratch: Path) -> Path:
             sibling_suffix = PurePosixPath(info.filename).suffix.lower()
             budget -= _extract_counted(archive, info, target.with_suffix(sibling_suffix), path, budget)
         return target
+
+
+def _is_mac_resource(name: str) -> bool:
+    """Tell whether a member is macOS Finder metadata ("__MACOSX/…", "._name.shp"), not data."""
+    parts = PurePosixPath(name).parts
+    return "__MACOSX" in parts or PurePosixPath(name).name.startswith("._")
 
 
 def _extract_kmz_document(path: Path, scratch: Path) -> Path:

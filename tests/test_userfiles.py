@@ -359,6 +359,21 @@ def test_small_shapefile_zip_reads(tmp_path):
     assert detected.name_field == "ten"
 
 
+def test_zip_from_macos_skips_finder_metadata(tmp_path):
+    _, files = shapefile_zip(tmp_path)
+    archive = tmp_path / "from_mac.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        # Finder writes its resource forks first, under __MACOSX/ and as "._" files.
+        bundle.writestr("__MACOSX/ranh_gioi/._tinh.shp", b"\x00\x05\x16\x07 not a shapefile")
+        bundle.writestr("ranh_gioi/._tinh.shp", b"\x00\x05\x16\x07 not a shapefile")
+        for member in files:
+            bundle.write(member, f"ranh_gioi/{member.name}")
+
+    features, _ = read_user_file(archive, level="province")
+
+    assert list(features["source_name"]) == ["Hà Nội"]
+
+
 @pytest.mark.parametrize(
     ("member", "reason"),
     [
