@@ -119,7 +119,6 @@ def _created_concurrently(error: sa.exc.DBAPIError) -> bool:
 
     SQLite raises "table … already exists" and PostgreSQL "relation … already exists"
     or, when both CREATE statements run at once, a unique violation in its catalog.
-    NOTE: only the SQLite case is exercised by the tests, which have no PostgreSQL server.
     """
     return isinstance(error, sa.exc.IntegrityError) or "already exists" in str(error.orig).lower()
 
@@ -431,11 +430,23 @@ class Store:
         return self.version(new_id)
 
     def _lock(self, connection: Connection) -> None:
+        """Take the write lock, waiting until a concurrent writer's transaction ends.
+
+        On PostgreSQL, each statement after the lock sees what that writer committed only
+        at the default isolation level, READ COMMITTED. At REPEATABLE READ or above the
+        second writer fails with a serialisation error instead.
+        """
         connection.execute(write_lock.update().where(write_lock.c.id == 1).values(counter=write_lock.c.counter + 1))
 
     def _add_version(self, connection, action, kinds, file_name, rows, restored_from, author) -> int:
-        result = connection.execute(
+        # The id is the next number after the current version rather than a value of the
+        # database's sequence, because a PostgreSQL sequence also advances for an import
+        # that rolls back, which would leave a gap in the version numbers. The write lock
+        # that the caller holds keeps the number unique.
+        version_id = self._current(connection) + 1
+        connection.execute(
             versions.insert().values(
+                id=version_id,
                 created_at=datetime.now(timezone.utc),
                 action=action,
                 kinds=",".join(kinds),
@@ -445,7 +456,7 @@ class Store:
                 author=author,
             )
         )
-        return int(result.inserted_primary_key[0])
+        return version_id
 
     def _carry_over(self, connection: Connection, kind: str, data_version: int, version_id: int) -> None:
         """Copy into ``version_id`` the rows of ``data_version`` that its new rows don't replace.
@@ -603,7 +614,9 @@ def _opening(url: sa.engine.URL) -> Iterator[None]:
         yield
     except sa.exc.DatabaseError as error:
         redacted = _redacted(url)
-        reason = str(error.orig)
+        # psycopg's messages span several lines ("…Connection refused\n\tIs the server running…?"),
+        # and the message is shown as one line.
+        reason = " ".join(str(error.orig).split())
         if url.password:
             reason = reason.replace(str(url.password), "***")
         if url.get_backend_name() == "sqlite":
@@ -612,9 +625,10 @@ def _opening(url: sa.engine.URL) -> Iterator[None]:
         else:
             fix_vi = "Hãy kiểm tra máy chủ cơ sở dữ liệu đang chạy và chấp nhận người dùng, mật khẩu và tên cơ sở dữ liệu trong URL."
             fix_en = "Check that the database server is running and accepts the user, password and database name in the URL."
+        end = "" if reason.endswith((".", "?", "!")) else "."
         raise DatabaseOpenError(
-            f"Không mở được cơ sở dữ liệu {redacted}: {reason}. {fix_vi}",
-            f"Cannot open the database {redacted}: {reason}. {fix_en}",
+            f"Không mở được cơ sở dữ liệu {redacted}: {reason}{end} {fix_vi}",
+            f"Cannot open the database {redacted}: {reason}{end} {fix_en}",
         ) from error
 
 

@@ -284,9 +284,9 @@ def bad_databases(tmp_path: Path) -> dict[str, tuple[str, str, str]]:
             "Cannot create the folder",
         ),
         "missing_driver": (
-            "postgresql+psycopg://user:secret@127.0.0.1:1/db",
+            "postgresql+pg8000://user:secret@127.0.0.1:1/db",
             "Chưa cài trình điều khiển",
-            "The driver for the database postgresql+psycopg://user:***@127.0.0.1:1/db is not installed",
+            "The driver for the database postgresql+pg8000://user:***@127.0.0.1:1/db is not installed",
         ),
     }
 
@@ -328,17 +328,17 @@ def test_unusable_database_english(tmp_path, case):
 
 
 def test_missing_driver_hides_password():
-    url = "postgresql+psycopg://user:secret@127.0.0.1:1/db"
+    url = "postgresql+pg8000://user:secret@127.0.0.1:1/db"
     for arguments in (("versions", "--database", url), ("--lang", "en", "restore", "0", "--database", url)):
         result = run_monitoring(*arguments)
         assert result.returncode == 2
         assert "secret" not in result.stderr + result.stdout
-        assert "postgresql+psycopg://user:***@127.0.0.1:1/db" in result.stderr
+        assert "postgresql+pg8000://user:***@127.0.0.1:1/db" in result.stderr
 
 
 def test_unusable_database_json_error(tmp_path):
     result = run_monitoring(
-        "--lang", "en", "versions", "--json", "--database", "postgresql+psycopg://user:secret@127.0.0.1:1/db"
+        "--lang", "en", "versions", "--json", "--database", "postgresql+pg8000://user:secret@127.0.0.1:1/db"
     )
     assert result.returncode == 2
     assert "pip install" in json.loads(result.stdout)["error"]
