@@ -12,11 +12,13 @@ import pandas as pd
 import streamlit as st
 
 from geo.units import communes
+from monitoring.briefing import briefing, markdown_list
 from monitoring.formatting import number, percent
 from monitoring.model import PROVINCE_STATUS
 from monitoring.presentation import commune_table, stale_units
 from monitoring.summary import headline, national_online_rate, previous_report_date, province_status
-from ui.data import current_dataset, show_provenance
+from monitoring.thresholds import Thresholds, ThresholdSettingError
+from ui.data import current_dataset, show_provenance, thresholds_or_stop
 from ui.downloads import download_table
 from ui.filters import province_from_url, report_date_or_stop
 from ui.language import text
@@ -33,6 +35,7 @@ from ui.maps import (
     show_map,
 )
 from ui.page import setup_page
+from ui.tables import escape_markdown
 
 LAYERS = ("status", "coverage")
 
@@ -60,7 +63,7 @@ def national_layer(dataset, as_of: pd.Timestamp, layer: str, lang: str) -> tuple
     """Return the built layer and legend title of the chosen national layer."""
     if layer == "coverage":
         return coverage_layer(dataset, as_of, lang), text("Tỷ lệ xã Xanh", "Share of communes green")
-    return province_status_layer(dataset, as_of, lang), text("Tỉnh, thành phố", "Provinces")
+    return province_status_layer(dataset, as_of, lang, thresholds_or_stop(lang)), text("Tỉnh, thành phố", "Provinces")
 
 
 def selected_province(provinces: gpd.GeoDataFrame) -> str | None:
@@ -136,6 +139,26 @@ def _delta_percent(now: float | None, before: float | None, lang: str) -> str | 
     return f"{'+' if points > 0 else ''}{number(round(points, 1), lang)} " + text("điểm %", "pts")
 
 
+def show_briefing(dataset, as_of: pd.Timestamp, lang: str) -> None:
+    """Show the findings of ``as_of`` as a Markdown list, each sentence linked to the view that shows it."""
+    # A Markdown heading looks like st.subheader, but the overview's subheader stays the drilled-down province's name.
+    st.markdown("### " + text("Tóm tắt", "Briefing"))
+    try:
+        thresholds = Thresholds.from_settings()
+    except ThresholdSettingError as error:
+        st.error(error.message(lang))
+        return
+
+    findings = dataset.memo(("briefing", as_of, lang, thresholds), lambda: briefing(dataset, as_of, lang, thresholds))
+    st.markdown(markdown_list(findings, quote=escape_markdown, prefix=_base_url_path()))
+
+
+def _base_url_path() -> str:
+    """Return the app's base URL path as a link prefix ("/dxmap"), or "" when served at the root."""
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}" if base else ""
+
+
 def show_stale(table: pd.DataFrame, file_stem: str, key: str) -> None:
     """List the units whose last report is older than the report date, in a closed expander."""
     label = text(f"Báo cáo cũ: {len(table)} đơn vị", f"Stale reports: {len(table)} units")
@@ -184,6 +207,7 @@ show_provenance(dataset, PROVINCE_STATUS, lang)
 
 as_of = report_date_or_stop(dataset, lang)
 show_headline(dataset, as_of, lang)
+show_briefing(dataset, as_of, lang)
 
 provinces = boundaries_or_stop(load_provinces)
 province = selected_province(provinces)

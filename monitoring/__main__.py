@@ -1,4 +1,4 @@
-"""Command line: ``python -m monitoring {validate,import,summary,versions,restore,template,make-sample}``."""
+"""Command line: ``python -m monitoring {validate,import,summary,versions,restore,template,briefing,make-sample}``."""
 
 from __future__ import annotations
 
@@ -28,6 +28,8 @@ EXIT_UNWRITABLE = 2
 
 KIND_CHOICES = ("province_status", "commune_status", "filing", "tasks", "scores")
 
+BRIEFING_FORMATS = ("md", "pdf", "xlsx")
+
 FILE_HELP = (
     "status file to read: CSV (.csv, .tsv or .txt) or Excel workbook (.xlsx), "
     "with one table kind, or one sheet per kind in a workbook"
@@ -47,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog=(
             "Exit status: 0 on success. 1 when a file has validation errors, a version does not exist, "
             "the data has no report dates or the template format is unsupported. 2 when a file or database "
-            "can't be opened, read or written, or the arguments are invalid."
+            "can't be opened, read or written, a threshold setting is invalid, or the arguments are invalid."
         ),
     )
     parser.add_argument(
@@ -126,6 +128,24 @@ def _parser() -> argparse.ArgumentParser:
     template.add_argument(
         "--out", type=Path, required=True, metavar="FILE", help="output file, whose extension .xlsx or .csv sets the format"
     )
+
+    brief = commands.add_parser(
+        "briefing",
+        help="write the briefing of a report date as Markdown, PDF or Excel",
+        description="Write the findings of a report date with links to the app's views: a Markdown list, "
+        "an A4 PDF with maps and a chart, or an Excel workbook of the tables behind it. Table kinds that were "
+        "never imported come from the illustrative sample.",
+    )
+    brief.add_argument(
+        "--as-of", type=_iso_date, metavar="YYYY-MM-DD", help="report date (default: the latest report date in the data)"
+    )
+    brief.add_argument(
+        "--format",
+        choices=BRIEFING_FORMATS,
+        help="output format: md (Markdown list), pdf or xlsx (default: from the extension of --out)",
+    )
+    brief.add_argument("--out", type=Path, required=True, metavar="FILE", help="output file, replaced if it exists")
+    brief.add_argument("--database", metavar="URL", help=DATABASE_HELP)
 
     sample = commands.add_parser(
         "make-sample",
@@ -318,6 +338,67 @@ def _template(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _briefing_format(args: argparse.Namespace) -> str | None:
+    """Return --format, else the format named by the extension of --out, else None."""
+    if args.format:
+        return args.format
+    suffix = args.out.suffix.lower().lstrip(".")
+    return suffix if suffix in BRIEFING_FORMATS else None
+
+
+def _briefing_bytes(dataset, as_of: pd.Timestamp, output_format: str, lang: str) -> bytes:
+    from monitoring.briefing import briefing, markdown_list
+    from monitoring.report import report_pdf, report_xlsx
+
+    if output_format == "pdf":
+        return report_pdf(dataset, as_of, lang)
+    if output_format == "xlsx":
+        return report_xlsx(dataset, as_of, lang)
+    return (markdown_list(briefing(dataset, as_of, lang)) + "\n").encode("utf-8")
+
+
+@_uses_database
+def _briefing(args: argparse.Namespace) -> int:
+    from geo.errors import BoundaryError
+    from monitoring.summary import latest_report_date
+    from monitoring.thresholds import ThresholdSettingError
+
+    output_format = _briefing_format(args)
+    if output_format is None:
+        _print_error(
+            args,
+            f"Không biết định dạng của {args.out}: hãy đặt đuôi .md, .pdf hoặc .xlsx, hoặc thêm --format md|pdf|xlsx.",
+            f"Unknown format for {args.out}: name it .md, .pdf or .xlsx, or add --format md|pdf|xlsx.",
+        )
+        return EXIT_ERRORS
+
+    dataset = _current_dataset(args.database)
+    as_of = args.as_of or latest_report_date(dataset)
+    if as_of is None:
+        print("No report dates in the data." if args.lang == "en" else "Dữ liệu chưa có ngày báo cáo nào.", file=sys.stderr)
+        return EXIT_ERRORS
+
+    try:
+        data = _briefing_bytes(dataset, as_of, output_format, args.lang)
+    except (ThresholdSettingError, BoundaryError) as error:
+        print(error.message(args.lang), file=sys.stderr)
+        return EXIT_UNREADABLE
+    return _write_output(args, data)
+
+
+def _write_output(args: argparse.Namespace, data: bytes) -> int:
+    try:
+        args.out.write_bytes(data)
+    except OSError as error:
+        _print_error(
+            args,
+            f"Không ghi được tệp {args.out}: {error.strerror}. Hãy chọn đường dẫn trong một thư mục đã có và có quyền ghi.",
+            f"Cannot write {args.out}: {error.strerror}. Choose a path in an existing folder you can write to.",
+        )
+        return EXIT_UNWRITABLE
+    return EXIT_OK
+
+
 def _make_sample(args: argparse.Namespace) -> int:
     from monitoring.sample import write_sample
 
@@ -342,6 +423,7 @@ COMMANDS = {
     "versions": _versions,
     "restore": _restore,
     "template": _template,
+    "briefing": _briefing,
     "make-sample": _make_sample,
 }
 

@@ -145,19 +145,31 @@ def ranking_screen_table(dataset: Dataset, as_of: pd.Timestamp, lang: str = "vi"
     return screen_view(table.drop(columns="province_code"), lang)
 
 
-def readiness_and_filing(dataset: Dataset, as_of: pd.Timestamp) -> pd.DataFrame:
+def readiness_and_filing(
+    dataset: Dataset,
+    as_of: pd.Timestamp,
+    good_infrastructure: float = GOOD_INFRASTRUCTURE,
+    low_online: float = LOW_ONLINE,
+) -> pd.DataFrame:
     """Return per province the share of Xanh communes, the online rate and ``bottleneck``:
-    good infrastructure (over `GOOD_INFRASTRUCTURE`) but low online filing (under `LOW_ONLINE`)."""
+    good infrastructure (a share over ``good_infrastructure``, by default `GOOD_INFRASTRUCTURE`)
+    but low online filing (a rate under ``low_online``, by default `LOW_ONLINE`)."""
     table = coverage(dataset, as_of)[["name", "share_xanh"]].join(online_rates(dataset, as_of)[["rate"]])
     table = table[table["rate"].notna()].copy()
     table["rate"] = table["rate"].astype(float)
-    table["bottleneck"] = (table["share_xanh"] > GOOD_INFRASTRUCTURE) & (table["rate"] < LOW_ONLINE)
+    table["bottleneck"] = (table["share_xanh"] > good_infrastructure) & (table["rate"] < low_online)
     return table
 
 
-def readiness_table(dataset: Dataset, as_of: pd.Timestamp, lang: str = "vi") -> pd.DataFrame:
+def readiness_table(
+    dataset: Dataset,
+    as_of: pd.Timestamp,
+    lang: str = "vi",
+    good_infrastructure: float = GOOD_INFRASTRUCTURE,
+    low_online: float = LOW_ONLINE,
+) -> pd.DataFrame:
     """Return the data of the readiness scatter for a file, with the bottleneck flag as yes or no."""
-    table = readiness_and_filing(dataset, as_of).reset_index().rename(columns={"name": "province"})
+    table = readiness_and_filing(dataset, as_of, good_infrastructure, low_online).reset_index().rename(columns={"name": "province"})
     yes, no = _words("Có", "Yes", lang), _words("Không", "No", lang)
     table["bottleneck"] = [yes if flag else no for flag in table["bottleneck"]]
     return download_view(table, lang)
@@ -237,6 +249,7 @@ class JuneComparison:
 
     window_daily: float | None
     june_daily: float | None
+    drop_threshold: float = DROP_THRESHOLD
 
     @property
     def share(self) -> float | None:
@@ -247,21 +260,23 @@ class JuneComparison:
 
     @property
     def below(self) -> bool:
-        """True when the window's daily average is under `DROP_THRESHOLD` of June's."""
-        return self.share is not None and self.share < DROP_THRESHOLD
+        """True when the window's daily average is under ``drop_threshold`` of June's."""
+        return self.share is not None and self.share < self.drop_threshold
 
 
-def june_comparison(dataset: Dataset, as_of: pd.Timestamp, province: str) -> JuneComparison:
+def june_comparison(
+    dataset: Dataset, as_of: pd.Timestamp, province: str, drop_threshold: float = DROP_THRESHOLD
+) -> JuneComparison:
     """Compare the daily online dossiers of ``province`` in the filing window of ``as_of``
     with its June 2025 daily average, as `online_rates` does for the map."""
     row = online_rates(dataset, as_of).loc[province]
     window, june = row["online_daily"], row["june_online_daily"]
-    return JuneComparison(None if pd.isna(window) else float(window), None if pd.isna(june) else float(june))
+    return JuneComparison(None if pd.isna(window) else float(window), None if pd.isna(june) else float(june), drop_threshold)
 
 
 def june_comparison_text(comparison: JuneComparison, as_of: pd.Timestamp, lang: str = "vi") -> str:
     """Say how the window's daily online dossiers compare with June 2025 and whether
-    they are under `DROP_THRESHOLD` of it."""
+    they are under the comparison's threshold."""
     as_of_text = day(as_of.date(), lang)
     if comparison.window_daily is None:
         return _words(
@@ -275,7 +290,7 @@ def june_comparison_text(comparison: JuneComparison, as_of: pd.Timestamp, lang: 
         )
 
     window, june = number(round(comparison.window_daily), lang), number(round(comparison.june_daily), lang)
-    share, threshold = percent(comparison.share, lang), threshold_percent(DROP_THRESHOLD, lang)
+    share, threshold = percent(comparison.share, lang), threshold_percent(comparison.drop_threshold, lang)
     if lang == "en":
         verdict = f"under the {threshold} threshold" if comparison.below else f"not under the {threshold} threshold"
         return (

@@ -40,16 +40,18 @@ def _tooltip_line(label: str, value: str) -> str:
     return f"<div><span class='dxmap-key'>{html.escape(label)}:</span> {html.escape(value)}</div>"
 
 
-def province_view(dataset: Dataset, as_of: pd.Timestamp, lang: str = "vi") -> pd.DataFrame:
+def province_view(
+    dataset: Dataset, as_of: pd.Timestamp, lang: str = "vi", low_online: float = LOW_ONLINE, june_drop: float = DROP_THRESHOLD
+) -> pd.DataFrame:
     """Return per province the status, fill colour, staleness and tooltip HTML for ``as_of``.
 
     The tooltip says why a province looks as it does: its note, the coverage class of
-    its communes, an online rate under `LOW_ONLINE`, a fall under its June average, the
+    its communes, an online rate under ``low_online``, a fall under ``june_drop`` of its June average, the
     conditions its communes lack most, and the date of its last report.
     """
     status = province_status(dataset, as_of)
     shares = coverage(dataset, as_of)["share_xanh"]
-    rates = online_rates(dataset, as_of)
+    rates = online_rates(dataset, as_of, june_drop)
     lacking = most_missing_conditions(commune_status(dataset, as_of), lang)
 
     rows = []
@@ -62,7 +64,7 @@ def province_view(dataset: Dataset, as_of: pd.Timestamp, lang: str = "vi") -> pd
         if isinstance(row["note"], str) and row["note"].strip():
             lines.append(_tooltip_line(_words("Ghi chú", "Note", lang), row["note"]))
         lines.append(_coverage_line(float(shares.get(code, 0.0)), lang))
-        lines.extend(_filing_lines(rates.loc[code], lang))
+        lines.extend(_filing_lines(rates.loc[code], lang, low_online, june_drop))
         if lacking.get(code):
             lines.append(_tooltip_line(_words("Xã còn thiếu nhiều nhất", "Most lacked by communes", lang), lacking[code]))
         lines.append(_reported_line(row["report_date"], bool(row["stale"]), lang))
@@ -87,17 +89,18 @@ def _coverage_line(share: float, lang: str) -> str:
     return _tooltip_line(_words("Xã Xanh", "Communes green", lang), f"{percent(share, lang)} ({_words('nhóm', 'class', lang)} {level})")
 
 
-def _filing_lines(rates: pd.Series, lang: str) -> list[str]:
-    """Return the online rate, marked when under `LOW_ONLINE`, and a fall under the June average."""
+def _filing_lines(rates: pd.Series, lang: str, low_online: float, june_drop: float) -> list[str]:
+    """Return the online rate, marked when under ``low_online``, and a fall under ``june_drop`` of the June average."""
     rate = None if pd.isna(rates["rate"]) else float(rates["rate"])
     shown = percent(rate, lang)
-    if rate is not None and rate < LOW_ONLINE:
-        shown += _words(f" (dưới ngưỡng {threshold_percent(LOW_ONLINE, lang)})", f" (under the {threshold_percent(LOW_ONLINE, lang)} threshold)", lang)
+    if rate is not None and rate < low_online:
+        limit = threshold_percent(low_online, lang)
+        shown += _words(f" (dưới ngưỡng {limit})", f" (under the {limit} threshold)", lang)
     lines = [_tooltip_line(_words("Nộp trực tuyến", "Online filing", lang), shown)]
 
     if bool(rates["below_june"]):
         ratio = percent(float(rates["online_daily"] / rates["june_online_daily"]), lang)
-        threshold = threshold_percent(DROP_THRESHOLD, lang)
+        threshold = threshold_percent(june_drop, lang)
         lines.append(
             _tooltip_line(
                 _words("Hồ sơ trực tuyến mỗi ngày", "Online dossiers a day", lang),

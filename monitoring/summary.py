@@ -120,12 +120,13 @@ def filing_window(as_of: pd.Timestamp) -> tuple[pd.Timestamp, pd.Timestamp]:
     return as_of - pd.Timedelta(days=FILING_WINDOW_DAYS - 1), as_of
 
 
-def online_rates(dataset: Dataset, as_of: pd.Timestamp) -> pd.DataFrame:
+def online_rates(dataset: Dataset, as_of: pd.Timestamp, drop_threshold: float = DROP_THRESHOLD) -> pd.DataFrame:
     """Return per province the online and total dossiers of the filing window and the
     online ``rate`` (``<NA>`` without dossiers).
 
     Also returns the window's daily average of online dossiers, the June 2025 daily
-    average, and ``below_june``, true when the first is under `DROP_THRESHOLD` of the second.
+    average, and ``below_june``, true when the first is under ``drop_threshold`` (by
+    default `DROP_THRESHOLD`) of the second.
     """
     daily = daily_filing_by_province(dataset)
     first, last = filing_window(as_of)
@@ -136,7 +137,7 @@ def online_rates(dataset: Dataset, as_of: pd.Timestamp) -> pd.DataFrame:
     table["rate"] = (table["online"] / table["total"].where(table["total"] > 0)).astype("Float64")
     table["online_daily"] = window.groupby("province_code")["online"].mean()
     table["june_online_daily"] = june.groupby("province_code")["online"].mean()
-    table["below_june"] = (table["online_daily"] < DROP_THRESHOLD * table["june_online_daily"]).fillna(False)
+    table["below_june"] = (table["online_daily"] < drop_threshold * table["june_online_daily"]).fillna(False)
     table.index.name = "province_code"
     return table
 

@@ -14,8 +14,6 @@ import pandas as pd
 import streamlit as st
 
 from monitoring.charts import (
-    GOOD_INFRASTRUCTURE,
-    LOW_ONLINE,
     clicked_province,
     commune_online_rates,
     daily_online,
@@ -35,7 +33,7 @@ from monitoring.charts import (
 from monitoring.formatting import day, number, percent, threshold_percent
 from monitoring.summary import national_online_rate
 from monitoring.model import FILING
-from ui.data import current_dataset, show_provenance
+from ui.data import current_dataset, show_provenance, thresholds_or_stop
 from ui.downloads import download_table
 from ui.filters import province_from_url, report_date_or_stop
 from ui.language import text
@@ -165,7 +163,7 @@ def show_drill_down(dataset, as_of: pd.Timestamp, province: str, name: str, lang
     """Show one province's daily online dossiers against June 2025, then its communes."""
     st.button(text("← Tất cả tỉnh, thành phố", "← All provinces"), key="back_to_provinces", on_click=show_province, args=(None,))
     st.subheader(name)
-    comparison = june_comparison(dataset, as_of, province)
+    comparison = june_comparison(dataset, as_of, province, thresholds_or_stop(lang).june_drop)
     show_comparison = st.warning if comparison.below else st.caption
     show_comparison(june_comparison_text(comparison, as_of, lang))
 
@@ -236,7 +234,8 @@ st.dataframe(ranking_screen_table(dataset, as_of, lang), hide_index=True, width=
 download_table(download_view(ranking_table(dataset, as_of), lang), f"ho_so_truc_tuyen_xep_hang_{as_of:%Y-%m-%d}", key="ranking")
 
 st.subheader(text("Hạ tầng sẵn sàng và nộp trực tuyến", "Readiness and online filing"))
-readiness = readiness_and_filing(dataset, as_of).reset_index()
+thresholds = thresholds_or_stop(lang)
+readiness = readiness_and_filing(dataset, as_of, thresholds.good_infrastructure, thresholds.low_online).reset_index()
 readiness["group"] = [
     text("Hạ tầng tốt nhưng ít nộp trực tuyến", "Good infrastructure, low online filing") if flag else text("Khác", "Other")
     for flag in readiness["bottleneck"]
@@ -256,10 +255,10 @@ st.altair_chart((scatter + labels).properties(height=420), width="stretch")
 bottlenecks = readiness.loc[readiness["bottleneck"], "name"].tolist()
 st.write(
     text(
-        f"Hạ tầng tốt (trên {threshold_percent(GOOD_INFRASTRUCTURE, lang)} xã Xanh) nhưng nộp trực tuyến dưới "
-        f"{threshold_percent(LOW_ONLINE, lang)}: {', '.join(bottlenecks) or 'không có'} ({number(len(bottlenecks), lang)} tỉnh).",
-        f"Good infrastructure (over {threshold_percent(GOOD_INFRASTRUCTURE, lang)} of communes green) but online filing under "
-        f"{threshold_percent(LOW_ONLINE, lang)}: {', '.join(bottlenecks) or 'none'} ({number(len(bottlenecks), lang)}).",
+        f"Hạ tầng tốt (trên {threshold_percent(thresholds.good_infrastructure, lang)} xã Xanh) nhưng nộp trực tuyến dưới "
+        f"{threshold_percent(thresholds.low_online, lang)}: {', '.join(bottlenecks) or 'không có'} ({number(len(bottlenecks), lang)} tỉnh).",
+        f"Good infrastructure (over {threshold_percent(thresholds.good_infrastructure, lang)} of communes green) but online filing under "
+        f"{threshold_percent(thresholds.low_online, lang)}: {', '.join(bottlenecks) or 'none'} ({number(len(bottlenecks), lang)}).",
     )
 )
-download_table(readiness_table(dataset, as_of, lang), f"ho_so_truc_tuyen_san_sang_{as_of:%Y-%m-%d}", key="readiness")
+download_table(readiness_table(dataset, as_of, lang, thresholds.good_infrastructure, thresholds.low_online), f"ho_so_truc_tuyen_san_sang_{as_of:%Y-%m-%d}", key="readiness")

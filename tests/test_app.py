@@ -756,3 +756,22 @@ def test_map_tooltips_wrap_inside_the_map():
 
     page = base_map().get_root().render()
     assert ".leaflet-tooltip.dxmap-tooltip { white-space: normal; width: max-content; max-width: 320px; }" in page
+
+
+def test_threshold_settings_reach_the_pages(scratch_database, monkeypatch):
+    monkeypatch.setenv("DXMAP_LOW_ONLINE", "0.925")
+    filing = open_page("pages/filing.py", date="2025-07-15")
+    sentence = [block.value for block in filing.markdown if "Hạ tầng tốt" in block.value][0]
+    assert "dưới 92,5%" in sentence
+    assert "Cần Thơ" in sentence and "Quảng Ninh" in sentence
+
+    overview = open_page("app.py", date="2025-07-15")
+    tooltips = map_units(overview)
+    assert "(dưới ngưỡng 92,5%)" in tooltips["92"]
+
+
+def test_bad_threshold_setting_is_named(scratch_database, monkeypatch):
+    monkeypatch.setenv("DXMAP_JUNE_DROP", "70")
+    app = open_page("pages/filing.py", date="2025-07-15")
+    assert not app.exception
+    assert "DXMAP_JUNE_DROP" in app.error[0].value

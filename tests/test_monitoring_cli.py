@@ -363,3 +363,63 @@ def test_help_describes_options(command, expected):
     assert result.returncode == 0
     for text in expected:
         assert text in result.stdout, text
+
+
+@pytest.mark.parametrize("suffix", ["md", "pdf", "xlsx"])
+def test_briefing_writes_each_format(tmp_path, suffix):
+    out = tmp_path / f"tom_tat.{suffix}"
+
+    result = run_monitoring("briefing", "--as-of", "2025-07-15", "--out", str(out), database=tmp_path / "empty.sqlite")
+
+    assert result.returncode == 0, result.stderr
+    data = out.read_bytes()
+    assert data.startswith({"md": b"- ", "pdf": b"%PDF", "xlsx": b"PK"}[suffix])
+
+
+def test_briefing_markdown_links(tmp_path):
+    out = tmp_path / "briefing.txt"
+
+    result = run_monitoring(
+        "--lang", "en", "briefing", "--as-of", "2025-07-15", "--format", "md", "--out", str(out),
+        database=tmp_path / "empty.sqlite",
+    )
+
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert result.returncode == 0, result.stderr
+    assert len(lines) == 7
+    assert lines[0] == (
+        "- On 15/07/2025, 33 of 34 provinces are Green, 1 is Yellow (Lai Châu) and none is Red. "
+        "[See the map](/?date=2025-07-15&layer=status&lang=en)"
+    )
+    assert "[See online filing](/filing?date=2025-07-15&province=22&lang=en)" in lines[3]
+
+
+def test_briefing_bad_date_exit_2(tmp_path):
+    result = run_monitoring("briefing", "--as-of", "15/07/2025", "--out", str(tmp_path / "x.md"))
+    assert result.returncode == 2
+    assert "invalid date '15/07/2025'" in result.stderr
+    assert not (tmp_path / "x.md").exists()
+
+
+def test_briefing_unwritable_path_exit_2(tmp_path):
+    out = tmp_path / "missing" / "x.md"
+
+    result = run_monitoring("briefing", "--out", str(out), database=tmp_path / "empty.sqlite")
+
+    assert result.returncode == 2
+    assert f"Không ghi được tệp {out}" in result.stderr
+
+
+def test_briefing_unknown_format_exit_1(tmp_path):
+    result = run_monitoring("briefing", "--out", str(tmp_path / "x.docx"), database=tmp_path / "empty.sqlite")
+    assert result.returncode == 1
+    assert "Không biết định dạng" in result.stderr
+
+
+def test_briefing_bad_setting_exit_2(tmp_path, monkeypatch):
+    monkeypatch.setenv("DXMAP_JUNE_DROP", "70%")
+
+    result = run_monitoring("--lang", "en", "briefing", "--out", str(tmp_path / "x.md"), database=tmp_path / "empty.sqlite")
+
+    assert result.returncode == 2
+    assert "Invalid value “70%” for the setting DXMAP_JUNE_DROP" in result.stderr

@@ -11,6 +11,7 @@ from monitoring.formatting import provenance_text
 from monitoring.model import KINDS
 from monitoring.problems import ValidationReport
 from geo.settings import get_secrets_section, get_setting
+from monitoring.thresholds import Thresholds, ThresholdSettingError
 from monitoring.store import DATABASE_URL, Change, DatabaseOpenError, Store, database_url
 from monitoring.validate import validate_file
 from ui.language import current_lang
@@ -86,3 +87,13 @@ def store_or_stop(lang: str) -> Store:
 def show_provenance(dataset: Dataset, kind: str, lang: str) -> None:
     """Say under the title where the shown table comes from; the file name is shown as written."""
     st.caption(provenance_text(dataset.provenance.get(kind), lang, quote=escape_markdown))
+
+
+def thresholds_or_stop(lang: str) -> Thresholds:
+    """Return the thresholds of the settings, or show why one is invalid and end this run."""
+    try:
+        return Thresholds.from_settings()
+    except ThresholdSettingError as error:
+        log.error("Invalid threshold setting: %s", error.message("en"))
+        st.error(error.message(lang))
+        st.stop()

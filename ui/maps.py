@@ -17,6 +17,7 @@ from geo import compact, display, webmap
 from geo.display import province_at
 from geo.errors import BoundaryError
 from monitoring.dataset import Dataset
+from monitoring.thresholds import Thresholds
 from monitoring.formatting import number
 from monitoring.presentation import (
     NO_DATA_COLOR,
@@ -132,14 +133,16 @@ def cached_layer(dataset: Dataset, key: tuple, build: Callable[[], MapLayer]) ->
     return dataset.memo(("map_layer", *key), build)
 
 
-def province_status_layer(dataset: Dataset, as_of: pd.Timestamp, lang: str) -> MapLayer:
-    """Return the 34 provinces coloured by status, outlined so that islets show."""
+def province_status_layer(dataset: Dataset, as_of: pd.Timestamp, lang: str, thresholds: Thresholds | None = None) -> MapLayer:
+    """Return the 34 provinces coloured by status, outlined so that islets show; the
+    tooltips name the ``thresholds`` (the defaults when None) a province is under."""
+    thresholds = thresholds or Thresholds()
 
     def build() -> MapLayer:
-        view = province_view(dataset, as_of, lang)
+        view = province_view(dataset, as_of, lang, thresholds.low_online, thresholds.june_drop)
         return build_layer(PROVINCES, view, legend_rows(legend_entries(view, lang), view, lang))
 
-    return cached_layer(dataset, ("province_status", as_of, lang), build)
+    return cached_layer(dataset, ("province_status", as_of, lang, thresholds), build)
 
 
 def coverage_layer(dataset: Dataset, as_of: pd.Timestamp, lang: str) -> MapLayer:
