@@ -220,6 +220,8 @@ def test_app_map_draws_offline(browser, app_url, provinces, tmp_path):
         iframe = page.wait_for_selector(MAP_IFRAME)
         frame = iframe.content_frame()
         frame.wait_for_function(f"({DRAWN_PROVINCE_CODES_JS})('map').length === 34")
+        # The briefing above the map can push it below the window's lower edge.
+        iframe.scroll_into_view_if_needed()
 
         x, y = frame.evaluate(POINT_IN_FRAME_JS, ["map", lat, lon])
         box = iframe.bounding_box()
@@ -349,10 +351,12 @@ def test_click_province_drills_down(browser, app_url, provinces, tmp_path):
 
     try:
         page.goto(f"{app_url}?date=2025-07-15")
-        frame = page.wait_for_selector(MAP_IFRAME).content_frame()
+        iframe = page.wait_for_selector(MAP_IFRAME)
+        frame = iframe.content_frame()
         frame.wait_for_function(f"({DRAWN_PROVINCE_CODES_JS})('map').length === 34")
+        iframe.scroll_into_view_if_needed()
         x, y = frame.evaluate(POINT_IN_FRAME_JS, ["map", lat, lon])
-        box = page.wait_for_selector(MAP_IFRAME).bounding_box()
+        box = iframe.bounding_box()
         page.mouse.click(box["x"] + x, box["y"] + y)
 
         page.get_by_role("button", name="← Toàn quốc").wait_for()
