@@ -7,17 +7,18 @@ sets up each of them. The map loads Leaflet from this server's ``static/`` folde
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlsplit
+
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
 from geo.units import communes
-from monitoring.briefing import briefing, markdown_list
+from monitoring.briefing import briefing
 from monitoring.formatting import number, percent
 from monitoring.model import PROVINCE_STATUS
 from monitoring.presentation import commune_table, stale_units
 from monitoring.summary import headline, national_online_rate, previous_report_date, province_status
-from monitoring.thresholds import Thresholds, ThresholdSettingError
 from ui.data import current_dataset, show_provenance, thresholds_or_stop
 from ui.downloads import download_table
 from ui.filters import province_from_url, report_date_or_stop
@@ -34,7 +35,7 @@ from ui.maps import (
     province_status_layer,
     show_map,
 )
-from ui.page import setup_page
+from ui.page import PAGES, setup_page
 from ui.tables import escape_markdown
 
 LAYERS = ("status", "coverage")
@@ -139,24 +140,31 @@ def _delta_percent(now: float | None, before: float | None, lang: str) -> str | 
     return f"{'+' if points > 0 else ''}{number(round(points, 1), lang)} " + text("điểm %", "pts")
 
 
+# The page script of each page name that a finding links to.
+PAGE_SCRIPTS = {"": "app.py", **{script[len("pages/"):-len(".py")]: script for script, _vi, _en in PAGES[1:]}}
+
+
 def show_briefing(dataset, as_of: pd.Timestamp, lang: str) -> None:
-    """Show the findings of ``as_of`` as a Markdown list, each sentence linked to the view that shows it."""
+    """Show the findings of ``as_of``, each sentence with a link to the view that shows it.
+
+    The links are page links, which open the view in the same session: a plain link
+    would open a new tab, and a new session, which asks a signed-in user to sign in again.
+    """
     # A Markdown heading looks like st.subheader, but the overview's subheader stays the drilled-down province's name.
     st.markdown("### " + text("Tóm tắt", "Briefing"))
-    try:
-        thresholds = Thresholds.from_settings()
-    except ThresholdSettingError as error:
-        st.error(error.message(lang))
-        return
-
+    thresholds = thresholds_or_stop(lang)
     findings = dataset.memo(("briefing", as_of, lang, thresholds), lambda: briefing(dataset, as_of, lang, thresholds))
-    st.markdown(markdown_list(findings, quote=escape_markdown, prefix=_base_url_path()))
-
-
-def _base_url_path() -> str:
-    """Return the app's base URL path as a link prefix ("/dxmap"), or "" when served at the root."""
-    base = (st.get_option("server.baseUrlPath") or "").strip("/")
-    return f"/{base}" if base else ""
+    for finding in findings:
+        sentence, link = st.columns([5, 1], vertical_alignment="center")
+        sentence.markdown("- " + escape_markdown(finding.text))
+        target = urlsplit(finding.link)
+        with link:
+            st.page_link(
+                PAGE_SCRIPTS[target.path.strip("/")],
+                label=finding.link_label,
+                query_params=dict(parse_qsl(target.query)),
+                icon=":material/arrow_forward:",
+            )
 
 
 def show_stale(table: pd.DataFrame, file_stem: str, key: str) -> None:

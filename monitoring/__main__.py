@@ -146,6 +146,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     brief.add_argument("--out", type=Path, required=True, metavar="FILE", help="output file, replaced if it exists")
     brief.add_argument("--database", metavar="URL", help=DATABASE_HELP)
+    # Also accepted after the command, where the briefing's usage line shows it; SUPPRESS
+    # keeps the value given before the command when this one is absent.
+    brief.add_argument("--lang", choices=("vi", "en"), default=argparse.SUPPRESS, help="as --lang before the command")
 
     sample = commands.add_parser(
         "make-sample",
@@ -360,7 +363,6 @@ def _briefing_bytes(dataset, as_of: pd.Timestamp, output_format: str, lang: str)
 @_uses_database
 def _briefing(args: argparse.Namespace) -> int:
     from geo.errors import BoundaryError
-    from monitoring.summary import latest_report_date
     from monitoring.thresholds import ThresholdSettingError
 
     output_format = _briefing_format(args)
@@ -373,9 +375,8 @@ def _briefing(args: argparse.Namespace) -> int:
         return EXIT_ERRORS
 
     dataset = _current_dataset(args.database)
-    as_of = args.as_of or latest_report_date(dataset)
+    as_of = _briefing_report_date(dataset, args)
     if as_of is None:
-        print("No report dates in the data." if args.lang == "en" else "Dữ liệu chưa có ngày báo cáo nào.", file=sys.stderr)
         return EXIT_ERRORS
 
     try:
@@ -384,6 +385,37 @@ def _briefing(args: argparse.Namespace) -> int:
         print(error.message(args.lang), file=sys.stderr)
         return EXIT_UNREADABLE
     return _write_output(args, data)
+
+
+def _briefing_report_date(dataset, args: argparse.Namespace) -> pd.Timestamp | None:
+    """Return the report date to brief: --as-of when it is a report date, else the latest
+    report before it (said on stderr). Print why and return None when there is none."""
+    from monitoring.summary import report_dates
+
+    dates = report_dates(dataset)
+    earlier = [date for date in dates if args.as_of is None or date <= args.as_of]
+    if not earlier:
+        first = f" ({dates[0]:%Y-%m-%d})" if dates else ""
+        _print_error(
+            args,
+            f"Không có báo cáo nào đến ngày {args.as_of:%Y-%m-%d}: báo cáo đầu tiên trong dữ liệu{first} sau ngày này."
+            if dates and args.as_of is not None
+            else "Dữ liệu chưa có ngày báo cáo nào.",
+            f"No report on or before {args.as_of:%Y-%m-%d}: the first report in the data{first} is later."
+            if dates and args.as_of is not None
+            else "The data has no report dates.",
+        )
+        return None
+
+    chosen = earlier[-1]
+    if args.as_of is not None and chosen != args.as_of:
+        message = (
+            f"{args.as_of:%Y-%m-%d} is not a report date; briefing the latest report before it, {chosen:%Y-%m-%d}."
+            if args.lang == "en"
+            else f"{args.as_of:%Y-%m-%d} không phải ngày báo cáo; tóm tắt báo cáo gần nhất trước đó, {chosen:%Y-%m-%d}."
+        )
+        print(message, file=sys.stderr)
+    return chosen
 
 
 def _write_output(args: argparse.Namespace, data: bytes) -> int:

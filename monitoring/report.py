@@ -214,7 +214,7 @@ def _filing_chart_page(dataset: Dataset, as_of: pd.Timestamp, lang: str, thresho
     table = table.sort_values("rate", kind="stable")
     page = _new_page()
     page.text(0.06, 0.95, _words("Tỷ lệ nộp hồ sơ trực tuyến theo tỉnh", "Online filing rate per province", lang), fontsize=14, weight="bold", va="top")
-    page.text(0.06, 0.925, textwrap.fill(_filing_subtitle(dataset, as_of, lang, thresholds), 110), fontsize=9, va="top")
+    page.text(0.06, 0.925, textwrap.fill(_filing_subtitle(dataset, as_of, lang, thresholds), 95), fontsize=9, va="top")
 
     axes = page.add_axes((0.26, 0.12, 0.68, 0.77))
     if table.empty:

@@ -181,8 +181,11 @@ def show_boundary_source(lang: str) -> None:
         log.error("Failed to open the boundary source: %s", error.message("en"))
         st.error(error.message(lang))
         return
-    kind = text("thư mục", "folder") if source.kind == "folder" else text("tải về từ", "downloaded from")
-    st.markdown(f"- {text('Nguồn', 'Source')}: {kind} `{source.location}`\n- {escape_markdown(attribution(lang))}")
+    # A server path is for the people who run the app, not for every viewer of a hosted link.
+    if current_access().can_edit:
+        kind = text("thư mục", "folder") if source.kind == "folder" else text("tải về từ", "downloaded from")
+        st.markdown(f"- {text('Nguồn', 'Source')}: {kind} `{source.location}`")
+    st.markdown(f"- {escape_markdown(attribution(lang))}")
     if not st.toggle(text("Xem báo cáo đối chiếu với danh mục chính thức", "Show the reconciliation with the official list"), key="boundary_check"):
         return
 

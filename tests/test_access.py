@@ -161,6 +161,7 @@ def test_viewer_sees_data_but_cannot_import(password_secrets):
     assert not app.get("file_uploader")
     assert [button for button in app.button if button.key == "restore"] == []
     assert "Chỉ người biên tập mới nhập và khôi phục dữ liệu." in [block.value for block in app.info]
+    assert str(BOUNDARIES) not in " ".join(block.value for block in app.markdown), "a viewer sees a server path"
 
 
 def test_editor_may_import(password_secrets):
@@ -202,3 +203,33 @@ def test_oidc_viewer_sees_the_map():
     app = open_app({"mode": "oidc", "viewers": ["*"]}, user={"is_logged_in": True, "email": "a@mic.gov.vn"})
     assert not app.exception
     assert has_map(app)
+
+
+def test_lock_outlives_the_session():
+    from ui.access import LOCK_SECONDS, MAX_FAILURES, SignInFailures
+
+    failures = SignInFailures()
+    for _ in range(MAX_FAILURES - 1):
+        failures.record("lan.nguyen", now=100.0)
+    assert not failures.locked("lan.nguyen", now=100.0)
+
+    failures.record("lan.nguyen", now=100.0)
+    assert failures.locked("lan.nguyen", now=101.0)
+    assert not failures.locked("minh.tran", now=101.0)
+    assert not failures.locked("lan.nguyen", now=100.0 + LOCK_SECONDS + 1)
+
+
+def test_new_session_is_still_locked(password_secrets):
+    from ui.access import FAILURES, MAX_FAILURES
+
+    first = open_app(password_secrets)
+    for _ in range(MAX_FAILURES):
+        sign_in(first, "lan.nguyen", "not-the-password")
+
+    second = open_app(password_secrets)
+    sign_in(second, "lan.nguyen", EDITOR_PASSWORD)
+    try:
+        assert not has_map(second)
+        assert second.error[0].value.startswith("Sai quá 5 lần")
+    finally:
+        FAILURES.clear("lan.nguyen")

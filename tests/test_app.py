@@ -705,7 +705,8 @@ def test_page_links_follow_language(scratch_database):
 
     for lang, column in (("vi", 1), ("en", 2)):
         app = open_page("app.py", lang=lang) if lang == "en" else open_page("app.py")
-        labels = [link.proto.label for link in app.get("page_link")]
+        # The briefing's links carry query parameters; the menu's don't.
+        labels = [link.proto.label for link in app.get("page_link") if not link.proto.query_string]
         assert labels == [page[column] for page in PAGES]
 
 

@@ -359,10 +359,14 @@ def overview(monkeypatch, tmp_path):
     st.cache_resource.clear()
 
 
-def briefing_markdown(app: AppTest) -> str:
-    blocks = [block.value for block in app.markdown if block.value.startswith("- ")]
-    assert len(blocks) == 1
-    return blocks[0]
+def briefing_links(app: AppTest) -> list[tuple[str, str, dict]]:
+    """Return the briefing's page links, the ones with query parameters: (page, label, parameters)."""
+    links = [link.proto for link in app.get("page_link") if link.proto.query_string]
+    return [(link.page, link.label, parse_qs(link.query_string)) for link in links]
+
+
+def briefing_sentences(app: AppTest) -> str:
+    return "\n".join(block.value for block in app.markdown if block.value.startswith("- "))
 
 
 def test_overview_shows_briefing_links(overview):
@@ -370,13 +374,14 @@ def test_overview_shows_briefing_links(overview):
 
     assert not app.exception
     assert "### Tóm tắt" in [block.value for block in app.markdown]
-    markdown = briefing_markdown(app)
-    assert markdown.count("\n- ") == 6
-    assert "Lai Châu" in markdown
-    assert "Quảng Ninh" in markdown
-    assert "(/filing?date=2025-07-15&province=22)" in markdown
-    assert "(/tasks?date=2025-07-15&tasks=overdue)" in markdown
-    assert "(/?date=2025-07-15&layer=coverage)" in markdown
+    sentences = briefing_sentences(app)
+    assert sentences.count("- ") == 7
+    assert "Lai Châu" in sentences
+    assert "Quảng Ninh" in sentences
+    queries = [query for _page, _label, query in briefing_links(app)]
+    assert {"date": ["2025-07-15"], "province": ["22"]} in queries
+    assert {"date": ["2025-07-15"], "tasks": ["overdue"]} in queries
+    assert {"date": ["2025-07-15"], "layer": ["coverage"]} in queries
 
 
 def test_overview_briefing_english_keeps_lang(overview):
@@ -384,9 +389,9 @@ def test_overview_briefing_english_keeps_lang(overview):
 
     assert not app.exception
     assert "### Briefing" in [block.value for block in app.markdown]
-    markdown = briefing_markdown(app)
-    assert "(/filing?date=2025-07-15&province=38&lang=en)" in markdown
-    assert "Đến ngày" not in markdown
+    queries = [query for _page, _label, query in briefing_links(app)]
+    assert {"date": ["2025-07-15"], "province": ["38"], "lang": ["en"]} in queries
+    assert "Đến ngày" not in briefing_sentences(app)
 
 
 def test_overview_bad_setting_shows_error(overview, monkeypatch):

@@ -423,3 +423,19 @@ def test_briefing_bad_setting_exit_2(tmp_path, monkeypatch):
 
     assert result.returncode == 2
     assert "Invalid value “70%” for the setting DXMAP_JUNE_DROP" in result.stderr
+
+
+def test_briefing_before_any_report_exit_1(tmp_path):
+    out = tmp_path / "tom_tat.md"
+    result = run_monitoring("--lang", "en", "briefing", "--as-of", "2024-01-01", "--out", str(out), database=tmp_path / "empty.sqlite")
+    assert result.returncode == 1
+    assert "No report on or before 2024-01-01" in result.stderr
+    assert not out.exists()
+
+
+def test_briefing_between_reports_names_the_report_used(tmp_path):
+    out = tmp_path / "tom_tat.md"
+    result = run_monitoring("briefing", "--as-of", "2025-07-16", "--out", str(out), "--lang", "en", database=tmp_path / "empty.sqlite")
+    assert result.returncode == 0, result.stderr
+    assert "2025-07-16 is not a report date; briefing the latest report before it, 2025-07-15." in result.stderr
+    assert out.read_text(encoding="utf-8").startswith("- On 15/07/2025, 33 of 34 provinces are Green")

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -40,11 +41,43 @@ EVERYONE = "*"
 HOSTED_SETTING = "DXMAP_HOSTED"
 
 MAX_FAILURES = 5
-"""Wrong passwords a session may try before it has to wait `LOCK_SECONDS`."""
+"""Wrong passwords a user name may get, from any session, before it is locked for `LOCK_SECONDS`."""
 
 LOCK_SECONDS = 60
 SESSION_KEY = "access"
-FAILURES_KEY = "access_failures"
+
+
+class SignInFailures:
+    """Wrong passwords per user name, shared by every session of this server process.
+
+    Keyed by the name tried, so a reload or a new tab doesn't reset the count. Someone
+    who knows a user name can lock it for a minute; that is the price of slowing guessing.
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._failures: dict[str, tuple[int, float]] = {}
+
+    def locked(self, name: str, now: float | None = None) -> bool:
+        """Tell whether ``name`` is locked at ``now`` (a `time.monotonic` value)."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            return self._failures.get(name, (0, 0.0))[1] > now
+
+    def record(self, name: str, now: float | None = None) -> None:
+        """Count a wrong password for ``name``, locking it after `MAX_FAILURES`."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            count, _locked_until = self._failures.get(name, (0, 0.0))
+            count += 1
+            self._failures[name] = (0, now + LOCK_SECONDS) if count >= MAX_FAILURES else (count, 0.0)
+
+    def clear(self, name: str) -> None:
+        with self._lock:
+            self._failures.pop(name, None)
+
+
+FAILURES = SignInFailures()
 
 
 class AccessConfigError(BilingualError):
@@ -204,7 +237,6 @@ def _password_access(config: AccessConfig) -> Access:
 
 def _password_form(config: AccessConfig) -> None:
     """Draw the sign-in form; on a right password, keep the user in the session and rerun."""
-    locked_until = st.session_state.get(FAILURES_KEY, {}).get("locked_until", 0.0)
     with st.form("sign_in"):
         st.subheader(text("Đăng nhập", "Sign in"))
         name = st.text_input(text("Tên đăng nhập", "User name"), key="sign_in_user")
@@ -212,19 +244,22 @@ def _password_form(config: AccessConfig) -> None:
         submitted = st.form_submit_button(text("Đăng nhập", "Sign in"))
     if not submitted:
         return
-    if time.monotonic() < locked_until:
+    user = name.strip().casefold()
+    if FAILURES.locked(user):
+        log.warning("Password sign-in refused: %r is locked after %s wrong passwords", user, MAX_FAILURES)
         st.error(text(f"Sai quá {MAX_FAILURES} lần. Hãy thử lại sau {LOCK_SECONDS} giây.",
                       f"More than {MAX_FAILURES} wrong tries. Try again in {LOCK_SECONDS} seconds."))  # fmt: skip
         return
 
     access = password_sign_in(config, name, password)
     if access is None:
-        _record_failure(name)
+        FAILURES.record(user)
+        log.warning("Password sign-in failed for user %r", user)
         st.error(text("Sai tên đăng nhập hoặc mật khẩu, hoặc tài khoản chưa được cấp quyền.",
                       "Wrong user name or password, or the account has no role."))  # fmt: skip
         return
     st.session_state[SESSION_KEY] = access
-    st.session_state.pop(FAILURES_KEY, None)
+    FAILURES.clear(user)
     log.info("Password sign-in: %s as %s", access.user, access.role)
     st.rerun()
 
@@ -238,14 +273,6 @@ def password_sign_in(config: AccessConfig, name: str, password: str) -> Access |
         return None
     role = config.role_of(user)
     return Access(user=user, role=role, mode=PASSWORD) if role else None
-
-
-def _record_failure(name: str) -> None:
-    failures = st.session_state.setdefault(FAILURES_KEY, {"count": 0, "locked_until": 0.0})
-    failures["count"] += 1
-    if failures["count"] >= MAX_FAILURES:
-        failures.update(count=0, locked_until=time.monotonic() + LOCK_SECONDS)
-    log.warning("Password sign-in failed for user %r", name.strip())
 
 
 def _oidc_access(config: AccessConfig) -> Access:
