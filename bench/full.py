@@ -26,7 +26,7 @@ CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = ["--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 EXTRA_SESSIONS = 5
-BROWSER_REPEAT = 3
+BROWSER_REPEAT = 5
 
 # Counts the units Leaflet has drawn on the canvas of the map named ``map``.
 DRAWN_UNITS_JS = """
