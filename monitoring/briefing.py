@@ -125,15 +125,16 @@ def view_link(page: str, as_of: pd.Timestamp, lang: str, **params: str) -> str:
     return f"/{page}?{urlencode(query)}"
 
 
-# Characters that start inline Markdown or HTML (emphasis, code, links, tags, entities,
-# Streamlit's ":colour[…]" and "$…$"), escaped with a backslash as CommonMark allows.
-_INLINE_MARKDOWN = re.compile(r"([\\`*_\[\]<>!&~|$:])")
+# Characters that start inline Markdown or HTML (emphasis, code, links, tags, entities),
+# escaped with a backslash as CommonMark allows. A colon is escaped only in "://", where
+# GitHub-flavoured Markdown would turn a bare address into a link.
+_INLINE_MARKDOWN = re.compile(r"([\\`*_\[\]<>!&~|])")
 
 
 def escape_inline_markdown(text: str) -> str:
     """Escape the characters of ``text`` that Markdown would read as inline markup, keeping
-    commas, stops and brackets readable in a Markdown file."""
-    return _INLINE_MARKDOWN.sub(r"\\\1", text)
+    commas, stops, colons and parentheses readable in a Markdown file."""
+    return _INLINE_MARKDOWN.sub(r"\\\1", text).replace("://", "\\://")
 
 
 def markdown_list(findings: list[Finding], quote: Callable[[str], str] = escape_inline_markdown, prefix: str = "") -> str:

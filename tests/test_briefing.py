@@ -402,3 +402,11 @@ def test_overview_bad_setting_shows_error(overview, monkeypatch):
     assert not app.exception
     assert any("DXMAP_LOW_ONLINE" in error.value for error in app.error)
     assert app.title
+
+
+def test_markdown_file_keeps_colons_readable():
+    finding = Finding("progress", "So với báo cáo ngày 08/07/2025: 33 tỉnh; $5", "/?date=2025-07-15", "Xem bản đồ")
+
+    line = markdown_list([finding])
+
+    assert line.startswith("- So với báo cáo ngày 08/07/2025: 33 tỉnh; $5 [")
