@@ -21,7 +21,7 @@ from monitoring.presentation import commune_table, stale_units
 from monitoring.summary import headline, national_online_rate, previous_report_date, province_status
 from ui.data import current_dataset, show_provenance, thresholds_or_stop
 from ui.downloads import download_table
-from ui.filters import province_from_url, report_date_or_stop
+from ui.filters import choice_in_url, province_from_url, report_date_or_stop
 from ui.language import text
 from ui.maps import (
     MapLayer,
@@ -38,26 +38,10 @@ from ui.maps import (
 from ui.page import PAGES, setup_page
 from ui.tables import escape_markdown
 
-LAYERS = ("status", "coverage")
-
-
 def map_layer_selector() -> str:
     """Draw the choice of national layer; the choice lives in the URL (``?layer=coverage``)."""
-    requested = st.query_params.get("layer")
-    labels = {
-        "status": text("Trạng thái tỉnh", "Province status"),
-        "coverage": text("Tỷ lệ xã Xanh", "Share of communes green"),
-    }
-    chosen = st.radio(
-        text("Lớp bản đồ", "Map layer"),
-        LAYERS,
-        index=LAYERS.index(requested) if requested in LAYERS else 0,
-        format_func=labels.get,
-        horizontal=True,
-        key="map_layer",
-    )
-    st.query_params["layer"] = chosen
-    return chosen
+    labels = {"status": text("Trạng thái tỉnh", "Province status"), "coverage": text("Tỷ lệ xã Xanh", "Share of communes green")}
+    return choice_in_url("layer", text("Lớp bản đồ", "Map layer"), labels, key="map_layer")
 
 
 def national_layer(dataset, as_of: pd.Timestamp, layer: str, lang: str) -> tuple[MapLayer, str]:

@@ -13,7 +13,7 @@ from monitoring.presentation import commune_table, coverage_table, stale_units
 from monitoring.summary import coverage
 from ui.data import current_dataset, show_provenance
 from ui.downloads import download_table
-from ui.filters import province_from_url, report_date_or_stop
+from ui.filters import choice_in_url, province_from_url, report_date_or_stop
 from ui.language import text
 from ui.maps import (
     boundaries_or_stop,
@@ -34,7 +34,6 @@ WHOLE_COUNTRY = ""
 
 # Commune border width on the national map, thin so that small communes show their fill.
 NATIONAL_BORDER_WEIGHT = 0.3
-LAYERS = ("status", "coverage")
 
 
 def province_to_url() -> None:
@@ -64,21 +63,11 @@ def province_selector() -> str | None:
 
 def layer_selector() -> str:
     """Draw the choice of national layer, kept in the URL (``?layer=coverage``)."""
-    requested = st.query_params.get("layer")
     labels = {
         "status": text("Trạng thái từng xã", "Status of each commune"),
         "coverage": text("Tỷ lệ xã Xanh theo tỉnh", "Share of communes green per province"),
     }
-    chosen = st.radio(
-        text("Lớp bản đồ", "Map layer"),
-        LAYERS,
-        index=LAYERS.index(requested) if requested in LAYERS else 0,
-        format_func=labels.get,
-        horizontal=True,
-        key="communes_layer",
-    )
-    st.query_params["layer"] = chosen
-    return chosen
+    return choice_in_url("layer", text("Lớp bản đồ", "Map layer"), labels, key="communes_layer")
 
 
 def show_stale(table: pd.DataFrame, file_stem: str) -> None:

@@ -23,7 +23,7 @@ from monitoring.formatting import number
 from monitoring.model import TASK_GROUPS, TASKS
 from ui.data import current_dataset, show_provenance
 from ui.downloads import download_table
-from ui.filters import report_date_or_stop
+from ui.filters import choice_in_url, report_date_or_stop
 from ui.language import text
 from ui.page import setup_page
 
@@ -42,17 +42,8 @@ VIEW_HEADINGS = {
 
 def view_selector() -> str:
     """Draw the choice of task list, which lives in the URL (``?tasks=open``)."""
-    requested = st.query_params.get("tasks")
-    chosen = st.radio(
-        text("Danh sách", "List"),
-        TASK_VIEWS,
-        index=TASK_VIEWS.index(requested) if requested in TASK_VIEWS else TASK_VIEWS.index(OVERDUE),
-        format_func=lambda view: text(*VIEW_LABELS[view]),
-        horizontal=True,
-        key="task_view",
-    )
-    st.query_params["tasks"] = chosen
-    return chosen
+    labels = {view: text(*VIEW_LABELS[view]) for view in TASK_VIEWS}
+    return choice_in_url("tasks", text("Danh sách", "List"), labels, key="task_view", default=OVERDUE)
 
 
 lang = setup_page()

@@ -66,3 +66,15 @@ def province_from_url(codes) -> str | None:
         icon=":material/info:",
     )
     return None
+
+
+def choice_in_url(param: str, label: str, labels: dict[str, str], key: str, default: str | None = None) -> str:
+    """Draw a horizontal choice among the keys of ``labels`` (shown as their values),
+    starting from the URL's ``?param=`` when valid, else ``default`` (else the first
+    key); write the choice back to the URL and return it."""
+    options = list(labels)
+    requested = st.query_params.get(param)
+    start = requested if requested in labels else (default or options[0])
+    chosen = st.radio(label, options, index=options.index(start), format_func=labels.get, horizontal=True, key=key)
+    st.query_params[param] = chosen
+    return chosen
