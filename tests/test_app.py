@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit as st
-from streamlit import config
 from streamlit.testing.v1 import AppTest
+
+from apptest_fixtures import app_environment, scratch_database, set_option  # noqa: F401
 
 from geo import webmap
 
@@ -21,42 +21,6 @@ TITLE = "Bản đồ giám sát chuyển đổi số"
 
 # An absolute or protocol-relative URL to a named host: what a closed network cannot load.
 EXTERNAL_URL = re.compile(r"(?:https?:)?//[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+[^\s\"'<>)]*")
-
-
-@pytest.fixture(autouse=True)
-def app_environment(monkeypatch):
-    """Run the app from the repository root on the shared boundaries, with empty Streamlit caches.
-
-    The caches live in this process and outlive one AppTest, so a test that
-    breaks the boundaries would otherwise get the layer an earlier test loaded.
-    """
-    monkeypatch.chdir(REPO)
-    monkeypatch.setenv("DXMAP_BOUNDARIES_DIR", str(BOUNDARIES))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-@pytest.fixture(autouse=True)
-def set_option():
-    """Return a setter of Streamlit config options that restores them after the test.
-
-    Streamlit parses its config once per process, from the directory pytest
-    started in, so static serving is turned on here as .streamlit/config.toml
-    does for the real server.
-    """
-    saved = {}
-
-    def set_one(key: str, value) -> None:
-        saved.setdefault(key, config.get_option(key))
-        config.set_option(key, value)
-
-    set_one("server.enableStaticServing", True)
-    yield set_one
-    for key, value in saved.items():
-        config.set_option(key, value)
 
 
 def run_app() -> AppTest:
@@ -134,14 +98,6 @@ def test_app_without_static_serving_shows_error(set_option):
     assert not app.exception
     assert len(app.error) == 1
     assert "enableStaticServing" in app.error[0].value
-
-
-@pytest.fixture
-def scratch_database(monkeypatch, tmp_path):
-    """Give the app its own empty database."""
-    url = f"sqlite:///{tmp_path / 'app.sqlite'}"
-    monkeypatch.setenv("DXMAP_DATABASE_URL", url)
-    return url
 
 
 def test_overview_labels_sample(scratch_database):
@@ -693,8 +649,10 @@ def widget_labels(app: AppTest) -> list[str]:
 def test_every_page_opens_in_both_languages(scratch_database, page):
     vietnamese = open_page(page, date="2025-07-15")
     english = open_page(page, date="2025-07-15", lang="en")
-    assert not vietnamese.exception and not english.exception
-    assert not vietnamese.error and not english.error
+    assert not vietnamese.exception
+    assert not english.exception
+    assert not vietnamese.error
+    assert not english.error
 
     leftovers = [label for label in widget_labels(english) if VIETNAMESE_LABEL_WORDS.search(label)]
     assert leftovers == []
@@ -764,7 +722,8 @@ def test_threshold_settings_reach_the_pages(scratch_database, monkeypatch):
     filing = open_page("pages/filing.py", date="2025-07-15")
     sentence = [block.value for block in filing.markdown if "Hạ tầng tốt" in block.value][0]
     assert "dưới 92,5%" in sentence
-    assert "Cần Thơ" in sentence and "Quảng Ninh" in sentence
+    assert "Cần Thơ" in sentence
+    assert "Quảng Ninh" in sentence
 
     overview = open_page("app.py", date="2025-07-15")
     tooltips = map_units(overview)

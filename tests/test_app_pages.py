@@ -7,9 +7,9 @@ import re
 from pathlib import Path
 
 import pytest
-import streamlit as st
-from streamlit import config
 from streamlit.testing.v1 import AppTest
+
+from apptest_fixtures import app_environment, scratch_database, set_option  # noqa: F401
 
 REPO = Path(__file__).resolve().parents[1]
 APP = REPO / "app.py"
@@ -26,41 +26,6 @@ GROUP_LABELS = (
 VIETNAMESE_LETTERS = re.compile(
     "[àáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ]", re.IGNORECASE
 )
-
-
-@pytest.fixture(autouse=True)
-def app_environment(monkeypatch):
-    """Run the app from the repository root on the shared boundaries, with empty Streamlit caches."""
-    monkeypatch.chdir(REPO)
-    monkeypatch.setenv("DXMAP_BOUNDARIES_DIR", str(BOUNDARIES))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-@pytest.fixture(autouse=True)
-def set_option():
-    """Turn on static serving as .streamlit/config.toml does, and restore the options after the test."""
-    saved = {}
-
-    def set_one(key: str, value) -> None:
-        saved.setdefault(key, config.get_option(key))
-        config.set_option(key, value)
-
-    set_one("server.enableStaticServing", True)
-    yield set_one
-    for key, value in saved.items():
-        config.set_option(key, value)
-
-
-@pytest.fixture
-def scratch_database(monkeypatch, tmp_path):
-    """Give the app its own empty database."""
-    url = f"sqlite:///{tmp_path / 'app.sqlite'}"
-    monkeypatch.setenv("DXMAP_DATABASE_URL", url)
-    return url
 
 
 def open_page(page: str, **query: str) -> AppTest:
