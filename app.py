@@ -132,7 +132,7 @@ def show_briefing(dataset, as_of: pd.Timestamp, lang: str) -> None:
     """Show the findings of ``as_of``, each sentence with a link to the view that shows it.
 
     The links are page links, which open the view in the same session: a plain link
-    would open a new tab, and a new session, which asks a signed-in user to sign in again.
+    would open a new tab with a new session, where a signed-in user must sign in again.
     """
     # A Markdown heading looks like st.subheader, but the overview's subheader stays the drilled-down province's name.
     st.markdown("### " + text("Tóm tắt", "Briefing"))

@@ -389,7 +389,7 @@ def _briefing(args: argparse.Namespace) -> int:
 
 def _briefing_report_date(dataset, args: argparse.Namespace) -> pd.Timestamp | None:
     """Return the report date to brief: --as-of when it is a report date, else the latest
-    report before it (said on stderr). Print why and return None when there is none."""
+    report before it, named on stderr. Print the reason and return None when there is none."""
     from monitoring.summary import report_dates
 
     dates = report_dates(dataset)

@@ -59,7 +59,7 @@ PAGE_LABELS = {
 class Finding:
     """One sentence of the briefing.
 
-    ``figures`` holds the raw values the sentence states (counts, shares as fractions,
+    ``figures`` contains the raw values the sentence states (counts, shares as fractions,
     ISO dates) and ``names`` the unit or body names it writes out. ``link`` is a
     relative URL of the app, such as ``/filing?date=2025-07-15&province=38``.
     """
@@ -430,7 +430,7 @@ def june_drop_finding(dataset: Dataset, as_of: pd.Timestamp, lang: str, threshol
 
 
 def overdue_group_finding(dataset: Dataset, as_of: pd.Timestamp, lang: str = "vi") -> Finding:
-    """Count overdue tasks by group, and say why the groups add up to more than the tasks."""
+    """Count overdue tasks by group, and explain why the groups add up to more than the tasks."""
     overdue = overdue_tasks(dataset, as_of)
     by_group = count_by_group(overdue)
     in_several = sum(len(group_keys(groups)) > 1 for groups in overdue["groups"].dropna())

@@ -45,7 +45,7 @@ def province_view(
 ) -> pd.DataFrame:
     """Return per province the status, fill colour, staleness and tooltip HTML for ``as_of``.
 
-    The tooltip says why a province looks as it does: its note, the coverage class of
+    The tooltip explains the province's colour: its note, the coverage class of
     its communes, an online rate under ``low_online``, a fall under ``june_drop`` of its June average, the
     conditions its communes lack most, and the date of its last report.
     """

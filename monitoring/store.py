@@ -432,7 +432,7 @@ class Store:
     def _lock(self, connection: Connection) -> None:
         """Take the write lock, waiting until a concurrent writer's transaction ends.
 
-        On PostgreSQL, each statement after the lock sees what that writer committed only
+        On PostgreSQL, each statement after the lock reads what that writer committed only
         at the default isolation level, READ COMMITTED. At REPEATABLE READ or above the
         second writer fails with a serialisation error instead.
         """

@@ -121,7 +121,9 @@ def test_payload_json_cannot_close_the_script():
     tooltip = "<b>&lt;/script&gt;&lt;script&gt;alert(1)</b>"
     text = payload_json(encode_units(units_frame([box(0, 0, 1, 1)], tooltip=[tooltip])))
 
-    assert "<" not in text and ">" not in text and "&" not in text
+    assert "<" not in text
+    assert ">" not in text
+    assert "&" not in text
     assert json.loads(text)["lines"] == [tooltip]
 
 

@@ -129,7 +129,7 @@ def test_national_commune_view_names_province():
     view = commune_view(load_sample(), DAY, None)
     assert len(view) == 3321
     assert view["province_code"].nunique() == 34
-    # Bạch Long Vĩ had not reported by 15 July: no data, and its tooltip says so.
+    # Bạch Long Vĩ had not reported by 15 July, so it has no data and its tooltip states that.
     row = view.set_index("code").loc[view.set_index("code")["tooltip"].str.contains("Bạch Long Vĩ")].iloc[0]
     assert pd.isna(row["status"])
     assert "Thành phố Hải Phòng" in row["tooltip"]
@@ -168,4 +168,5 @@ def test_coverage_table_reproduces_report():
     classes = table["Nhóm"].value_counts()
     assert classes["dưới 10%"] == 9
     assert classes["trên 70%"] == 5
-    assert table.iloc[0]["Tỷ lệ xã Xanh"].endswith("%") and "," in table.iloc[0]["Tỷ lệ xã Xanh"]
+    assert table.iloc[0]["Tỷ lệ xã Xanh"].endswith("%")
+    assert "," in table.iloc[0]["Tỷ lệ xã Xanh"]

@@ -365,7 +365,7 @@ def test_concurrent_imports_separate_versions(schema_url, sample):
     store._sample = sample
     listed = store.versions()
     table = store.load()[PROVINCE_STATUS]
-    # Version n holds n rows only if every import merged onto the version committed just before it.
+    # Version n contains n rows only if every import merged onto the version committed just before it.
     sizes = {version.id: len(store.load(version.id)[PROVINCE_STATUS]) for version in listed}
     store.engine.dispose()
 

@@ -14,7 +14,7 @@ Access is off for local use. A hosted deployment turns it on in ``secrets.toml``
 With mode "oidc" users sign in through ``st.login`` with an OpenID Connect provider
 configured in Streamlit's own ``[auth]`` section (``provider`` names one of its
 sub-sections). Their e-mail address is then matched against the lists. A hosted
-deployment with access off refuses to start unless ``allow_anonymous = true`` says
+deployment with access off shows no data unless ``allow_anonymous = true`` states
 that this is intended.
 """
 
@@ -50,8 +50,8 @@ SESSION_KEY = "access"
 class SignInFailures:
     """Wrong passwords per user name, shared by every session of this server process.
 
-    Keyed by the name tried, so a reload or a new tab doesn't reset the count. Someone
-    who knows a user name can lock it for a minute; that is the price of slowing guessing.
+    Keyed by the name tried, so a reload or a new tab doesn't reset the count. Anyone who
+    knows a user name can therefore lock it for a minute, which is the cost of slowing guessing.
     """
 
     def __init__(self):
@@ -246,7 +246,7 @@ def _password_form(config: AccessConfig) -> None:
         return
     user = name.strip().casefold()
     if FAILURES.locked(user):
-        log.warning("Password sign-in refused: %r is locked after %s wrong passwords", user, MAX_FAILURES)
+        log.warning("Password sign-in rejected: %r is locked after %s wrong passwords", user, MAX_FAILURES)
         st.error(text(f"Sai quá {MAX_FAILURES} lần. Hãy thử lại sau {LOCK_SECONDS} giây.",
                       f"More than {MAX_FAILURES} wrong tries. Try again in {LOCK_SECONDS} seconds."))  # fmt: skip
         return

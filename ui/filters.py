@@ -69,9 +69,11 @@ def province_from_url(codes) -> str | None:
 
 
 def choice_in_url(param: str, label: str, labels: dict[str, str], key: str, default: str | None = None) -> str:
-    """Draw a horizontal choice among the keys of ``labels`` (shown as their values),
-    starting from the URL's ``?param=`` when valid, else ``default`` (else the first
-    key); write the choice back to the URL and return it."""
+    """Draw a horizontal choice among the keys of ``labels``, shown as their values, and return it.
+
+    The choice starts from the URL's ``?param=`` when valid, else from ``default`` or the
+    first key, and is written back to the URL.
+    """
     options = list(labels)
     requested = st.query_params.get(param)
     start = requested if requested in labels else (default or options[0])

@@ -86,8 +86,10 @@ def page_links() -> None:
 
 
 def setup_page() -> str:
-    """Configure the page, draw the title and language switch, settle who the user is
-    (`ui.access`: a sign-in ends the run until it succeeds), draw the links; return the language."""
+    """Configure the page, draw the title, language switch and links, and return the language.
+
+    Before the links, `ui.access` settles who the user is: a sign-in ends the run until it succeeds.
+    """
     lang = language_switch()
     # Streamlit 1.67 accepts set_page_config after other elements, so the browser tab
     # title can follow the switch drawn above.

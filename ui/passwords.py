@@ -5,7 +5,7 @@ A hash is stored in ``secrets.toml`` as one string:
 ``hashlib`` and is slow and memory-hard on purpose, so a leaked secrets file does not
 give the passwords away cheaply.
 
-    python -m ui.passwords        # asks for a password twice, prints its hash
+    python -m ui.passwords        # prompts for a password twice, prints its hash
 """
 
 from __future__ import annotations
